@@ -1,0 +1,1 @@
+export { createMemoryBackend } from './memory-backend.ts';

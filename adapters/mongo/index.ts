@@ -1,0 +1,1 @@
+export { createMongoBackend, type MongoBackendConfig } from './mongo-backend.ts';

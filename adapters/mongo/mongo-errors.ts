@@ -1,0 +1,57 @@
+import { MongoError } from 'mongodb';
+import { BackendUnavailableError, ConflictError } from '../../core/errors.ts';
+
+const DUPLICATE_KEY = 11000;
+
+/** A duplicate key, whether from a single write or from one of a bulk write's write errors. */
+export function isDuplicateKey(error: unknown): boolean {
+  if (!(error instanceof MongoError)) return false;
+  if (error.code === DUPLICATE_KEY) return true;
+  // MongoBulkWriteError carries the per-document errors; unordered batches report each one.
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  if (Array.isArray(writeErrors)) return writeErrors.some((e) => (e as { code?: unknown }).code === DUPLICATE_KEY);
+  return false;
+}
+
+/**
+ * Maps a driver failure to the core's typed errors: a duplicate key is a
+ * ConflictError, any other driver error (server down, timeout, pool cleared,
+ * a write concern that could not be met) is a BackendUnavailableError. Errors
+ * that are not the driver's (bugs) pass through unchanged.
+ */
+export function translateMongoError(operation: string, error: unknown): unknown {
+  if (isDuplicateKey(error)) return new ConflictError(`${operation}: duplicate key`);
+  if (error instanceof MongoError) {
+    return new BackendUnavailableError(`mongo: ${operation} failed: ${error.message}`, { cause: error });
+  }
+  return error;
+}
+
+/** Runs one database call with its failure translated. */
+export async function guarded<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw translateMongoError(operation, error);
+  }
+}
+
+/** Runs a store call against the adapter's collections, with errors translated and a deadline. */
+export type StoreCall<C> = <T>(operation: string, call: (collections: C) => Promise<T>) => Promise<T>;
+
+/**
+ * Rejects with BackendUnavailableError once `ms` have passed, whatever the
+ * driver is doing (a frozen server otherwise costs a socket timeout per read
+ * retry). The abandoned call settles later on its own; its outcome is ignored.
+ */
+export async function withDeadline<T>(operation: string, ms: number, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BackendUnavailableError(`mongo: ${operation} timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([call(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,2 @@
+export { createPostgresBackend } from './postgres-backend.ts';
+export type { PostgresBackendConfig } from './connection.ts';

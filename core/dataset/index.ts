@@ -1,0 +1,4 @@
+export { mix32, normalizeSeed, SeededRandom } from './random.ts';
+export { BATCH_SIZE, rowStream, type RowStream } from './stream.ts';
+export { primaryCount, scaleLabel, SCALE_NAMES, type DatasetOptions, type Scale, type ScaleName } from './scale.ts';
+export * as vocabulary from './vocabulary.ts';

@@ -1,0 +1,35 @@
+/**
+ * `storebench <command>`: parses nothing itself, dispatches to one module per
+ * command. Each command module exports `run(argv): Promise<number>` (exit code)
+ * and is a thin layer over harness functions.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
+  serve: { summary: 'serve the API on one backend', load: () => import('./serve.ts') },
+  servers: { summary: 'install|up|down|status database servers', load: () => import('../servers/cli.ts') },
+  seed: { summary: 'seed a workload into a backend', load: () => import('./seed.ts') },
+  import: { summary: 'import the Atelier CSV files into a backend', load: () => import('./import.ts') },
+  verify: { summary: 'check that every backend answers like the memory reference', load: () => import('./verify.ts') },
+  load: { summary: 'run a load ladder against a server', load: () => import('./load.ts') },
+  compare: { summary: 'provision, seed, verify, load and report (the main job)', load: () => import('./compare.ts') },
+  report: { summary: 'regenerate charts and reports from run.json', load: () => import('./report.ts') },
+};
+
+export function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
+  return `usage: storebench <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nstorebench <command> --help for its options`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`unknown command: ${name}\n\n${usage()}`);
+    return 2;
+  }
+  const module = await command.load();
+  return module.run(rest);
+}

@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util';
+import { BACKEND_NAMES, createBackend, isBackendName } from '../../adapters/registry.ts';
+import { withCache } from '../../adapters/redis-cache/index.ts';
+import { WORKLOADS, type Backend, type WorkloadName } from '../../core/backend.ts';
+import { primaryCount } from '../../core/dataset/index.ts';
+import { serve } from '../../core/http/index.ts';
+import { seedWorkload } from '../dataset/index.ts';
+
+const HELP = `usage: storebench serve [--backend memory|postgres|cassandra|mongo] [--url URL] [--port 3000]
+                       [--host 127.0.0.1] [--workers N] [--no-migrate]
+                       [--cache redis --redis-url URL]
+                       [--seed usages,catalog,overview|all --scale small --dataset-seed 1]
+
+Serves the API on one backend until SIGTERM/SIGINT (then finishes in-flight requests and closes the backend).
+
+--seed fills the listed workloads with the deterministic data set before serving (after reset(), so
+existing rows of those workloads are replaced). The memory backend is seeded in every worker, since
+its data lives in the process; a database backend is seeded once.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      backend: { type: 'string', default: 'memory' },
+      url: { type: 'string' },
+      port: { type: 'string', default: '3000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      workers: { type: 'string', default: '1' },
+      cache: { type: 'string' },
+      'redis-url': { type: 'string' },
+      'no-migrate': { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      scale: { type: 'string', default: 'small' },
+      'dataset-seed': { type: 'string', default: '1' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const name = values.backend;
+  if (!isBackendName(name)) {
+    console.error(`--backend must be one of ${BACKEND_NAMES.join(', ')}`);
+    return 2;
+  }
+  const port = Number(values.port);
+  const workers = Number(values.workers);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error('--port must be an integer 0..65535');
+    return 2;
+  }
+  if (!Number.isInteger(workers) || workers < 1) {
+    console.error('--workers must be a positive integer');
+    return 2;
+  }
+  const redisUrl = values['redis-url'] ?? process.env.STOREBENCH_REDIS_URL;
+  if (values.cache !== undefined && (values.cache !== 'redis' || redisUrl === undefined)) {
+    console.error('--cache must be `redis`, with --redis-url URL (or STOREBENCH_REDIS_URL)');
+    return 2;
+  }
+  let seedWorkloads: WorkloadName[] = [];
+  if (values.seed !== undefined) {
+    const listed = values.seed === 'all' ? [...WORKLOADS] : values.seed.split(',').map((w) => w.trim());
+    const unknown = listed.filter((w) => !(WORKLOADS as readonly string[]).includes(w));
+    if (unknown.length > 0 || listed.length === 0) {
+      console.error(`--seed takes a comma list of ${WORKLOADS.join(', ')} or \`all\``);
+      return 2;
+    }
+    seedWorkloads = listed as WorkloadName[];
+  }
+  const datasetSeed = Number(values['dataset-seed']);
+  const scale = values.scale;
+  try {
+    primaryCount('catalog', scale);
+  } catch (error) {
+    console.error(`--scale: ${(error as Error).message}`);
+    return 2;
+  }
+  if (!Number.isInteger(datasetSeed)) {
+    console.error('--dataset-seed must be an integer');
+    return 2;
+  }
+  const server = await serve({
+    createBackend: async () => {
+      const backend = await createBackend(name, values.url);
+      return values.cache === 'redis' && redisUrl !== undefined ? withCache(backend, { url: redisUrl }) : backend;
+    },
+    port,
+    host: values.host,
+    workers,
+    migrate: !values['no-migrate'],
+    ...(seedWorkloads.length > 0 && {
+      seedPerProcess: name === 'memory',
+      seed: async (backend: Backend) => {
+        await backend.reset();
+        for (const workload of seedWorkloads) {
+          const started = performance.now();
+          const seeded = await seedWorkload(backend, workload, { scale, seed: datasetSeed, fingerprint: false });
+          const rows = Object.values(seeded.load.rows).reduce((a, b) => a + b, 0);
+          const seconds = ((performance.now() - started) / 1000).toFixed(1);
+          console.log(`seeded ${workload} (${seeded.source}): ${rows} rows in ${seconds} s`);
+        }
+      },
+    }),
+  });
+  console.log(`storebench serving ${name} on ${server.url} (${workers} worker${workers > 1 ? 's' : ''})`);
+  return new Promise<number>(() => {}); // runs until a signal ends the process
+}

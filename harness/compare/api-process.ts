@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { killGroup, registerOwned } from '../provision/process-registry.ts';
+
+/** The CLI entry point, so the API runs as its own process (sampled apart from the load generator). */
+export const STOREBENCH_BIN = fileURLToPath(new URL('../../bin/storebench.mjs', import.meta.url));
+
+export interface ApiProcessOptions {
+  backend: string;
+  /** Database URL (absent for memory). */
+  url?: string;
+  workers?: number;
+  /** Workloads the server seeds itself before listening (the memory backend's data lives in the process). */
+  seed?: { workloads: string[]; scale: string | number; datasetSeed: number };
+  cache?: { redisUrl: string };
+  /** Skip migrate() (the harness migrated and seeded already). Default true. */
+  noMigrate?: boolean;
+  /** Give up when the server does not listen within this many ms. Default 300 s (seeding memory at full scale). */
+  startTimeoutMs?: number;
+}
+
+export interface ApiProcess {
+  url: string;
+  pid: number;
+  /** Milliseconds from spawn to listening (includes seeding when the server seeds itself). */
+  startupMs: number;
+  /** The last lines the server printed (stdout and stderr), for error messages. */
+  output: string[];
+  /** The command that started it, for reproduction and for profiling under clinic. */
+  command: string[];
+  stop(): Promise<void>;
+}
+
+/** The `storebench serve` command line for these options, listening on `port` (0: any free port). */
+export function serveCommand(options: ApiProcessOptions, port: number): string[] {
+  const args = ['node', STOREBENCH_BIN, 'serve', '--backend', options.backend, '--port', String(port)];
+  if (options.url) args.push('--url', options.url);
+  if (options.workers && options.workers > 1) args.push('--workers', String(options.workers));
+  if (options.noMigrate !== false) args.push('--no-migrate');
+  if (options.cache) args.push('--cache', 'redis', '--redis-url', options.cache.redisUrl);
+  if (options.seed) {
+    args.push('--seed', options.seed.workloads.join(','), '--scale', String(options.seed.scale));
+    args.push('--dataset-seed', String(options.seed.datasetSeed));
+  }
+  return args;
+}
+
+/**
+ * Starts `storebench serve` as a child process in its own process group, waits for its
+ * "serving ... on URL" line, and registers it so Ctrl-C never leaves it running.
+ */
+export async function startApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
+  const command = serveCommand(options, 0);
+  const started = performance.now();
+  const child: ChildProcess = spawn(process.execPath, command.slice(1), {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_INSIGHT: '1' },
+  });
+  const pid = child.pid!;
+  const output: string[] = [];
+  const remember = (line: string): void => {
+    output.push(line);
+    if (output.length > 40) output.shift();
+  };
+  createInterface({ input: child.stderr! }).on('line', remember);
+  const exited = once(child, 'exit');
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    killGroup(pid, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const unregister = registerOwned({ pid, dirs: [], stop });
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no "serving" line within ${options.startTimeoutMs ?? 300_000} ms`)),
+      options.startTimeoutMs ?? 300_000,
+    );
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      remember(line);
+      const match = / on (http:\/\/\S+)/.exec(line);
+      if (match && line.startsWith('storebench serving')) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    void exited.then(([code, signal]) => {
+      clearTimeout(timer);
+      reject(new Error(`exited (${signal ?? code}) before listening`));
+    });
+  }).catch(async (error: Error) => {
+    await stop();
+    unregister();
+    throw new Error(`storebench serve --backend ${options.backend}: ${error.message}\n  ${output.join('\n  ')}`);
+  });
+  return {
+    url,
+    pid,
+    startupMs: Math.round(performance.now() - started),
+    output,
+    command,
+    stop: async () => {
+      await stop();
+      unregister();
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { RunResult } from '../results/index.ts';
+import { endpointForTest } from '../servers/endpoints.ts';
+import { comparePlan, inputFromRecord, mergeInputs, PRESETS, runCompare } from './index.ts';
+
+const quiet = (): void => {};
+
+describe('compare settings', () => {
+  test('the default preset: every backend and workload, small scale, a short rate ladder', () => {
+    const plan = comparePlan({});
+    assert.deepEqual(plan.backends, ['memory', 'postgres', 'cassandra', 'mongo']);
+    assert.deepEqual(plan.workloads, ['usages', 'catalog', 'overview']);
+    assert.equal(plan.settings.scale, 'small');
+    assert.deepEqual(plan.scenario.stepValues, [...PRESETS.default.stepValues]);
+    assert.equal(plan.scenario.scale, 'small', 'the load mix aims at the seeded id range');
+  });
+
+  test('bad input names the field', () => {
+    assert.throws(() => comparePlan({ backends: ['oracle'] }), /backends: unknown backend "oracle"/);
+    assert.throws(() => comparePlan({ workloads: ['orders'] }), /workloads: unknown workload "orders"/);
+    assert.throws(() => comparePlan({ scale: 'huge' }), /unknown scale "huge"/);
+    assert.throws(() => comparePlan({ workers: 0 }), /workers/);
+    assert.throws(() => comparePlan({ scenario: { stepValues: [-5] } }), /stepValues/);
+  });
+
+  test('a recorded scenario reproduces the plan, and flags given after it win', () => {
+    const original = comparePlan({
+      backends: ['memory', 'postgres'],
+      workloads: ['catalog'],
+      scale: '5k',
+      datasetSeed: 7,
+      workers: 2,
+      scenario: { stepValues: [10, 20], stepDurationS: 3, idDistribution: 'zipfian' },
+    });
+    const record = {
+      ...{ name: 'x', mixes: [] },
+      workloads: original.workloads,
+      backends: original.backends,
+      stepKind: original.scenario.stepKind,
+      stepValues: original.scenario.stepValues,
+      stepDurationS: original.scenario.stepDurationS,
+      warmupS: original.scenario.warmupS,
+      requestTimeoutMs: original.scenario.requestTimeoutMs,
+      idDistribution: original.scenario.idDistribution,
+      slo: original.scenario.slo,
+      stopAfterFailedSteps: original.scenario.stopAfterFailedSteps,
+      profile: original.scenario.profile,
+      seed: original.scenario.seed,
+      compare: original.settings,
+    };
+    const again = comparePlan(inputFromRecord(record));
+    assert.deepEqual(again.settings, original.settings);
+    assert.deepEqual(again.scenario, original.scenario);
+    const overridden = comparePlan(mergeInputs(inputFromRecord(record), { scenario: { stepDurationS: 9 } }));
+    assert.equal(overridden.scenario.stepDurationS, 9);
+    assert.deepEqual(overridden.scenario.stepValues, [10, 20]);
+  });
+});
+
+describe('compare end to end (real servers)', () => {
+  const kinds = ['postgres', 'cassandra', 'mongo'] as const;
+  const found = kinds.map((k) => endpointForTest(k));
+  const skip = found.find((f) => f.skip)?.skip;
+  const externalUrls = Object.fromEntries(kinds.map((k, i) => [k, found[i]!.endpoint?.url ?? ''])) as Record<
+    (typeof kinds)[number],
+    string
+  >;
+  let resultsDir = '';
+  after(async () => {
+    if (resultsDir) await rm(resultsDir, { recursive: true, force: true });
+  });
+
+  test('every backend is seeded alike, verified, loaded and reported', { skip, timeout: 300_000 }, async () => {
+    resultsDir = await mkdtemp(join(tmpdir(), 'storebench-compare-'));
+    const plan = comparePlan({
+      scale: 'tiny',
+      provision: 'external',
+      externalUrls,
+      allowReset: true,
+      resultsDir,
+      scenario: { stepValues: [40, 80], stepDurationS: 1, warmupS: 0.5 },
+    });
+    const outcome = await runCompare(plan, quiet);
+    const run = JSON.parse(await readFile(join(outcome.runDir, 'run.json'), 'utf8')) as RunResult;
+
+    assert.deepEqual(run.skippedBackends, []);
+    for (const backend of plan.backends) {
+      for (const workload of plan.workloads) {
+        const steps = run.steps.filter((s) => s.backend === backend && s.workload === workload);
+        assert.ok(steps.length >= 1, `${backend}/${workload} has steps`);
+        assert.ok(
+          steps.every((s) => s.latencyMs.count > 0),
+          `${backend}/${workload} measured requests`,
+        );
+        const server = steps[0]!.resources.find((r) => r.role === 'server');
+        assert.ok(server && server.samples > 0, `${backend}/${workload}: the API process was sampled`);
+        assert.ok(
+          run.summary.some((s) => s.backend === backend && s.workload === workload),
+          `${backend}/${workload} summary`,
+        );
+      }
+    }
+    // Identical data everywhere: one fingerprint per workload, the same row counts, seeding timed.
+    for (const workload of plan.workloads) {
+      const records = run.datasets.filter((d) => d.workload === workload);
+      assert.equal(records.length, plan.backends.length, `${workload}: a dataset record per backend`);
+      assert.equal(new Set(records.map((r) => r.fingerprint)).size, 1, `${workload}: one fingerprint`);
+      assert.equal(new Set(records.map((r) => JSON.stringify(r.scale))).size, 1, `${workload}: same row counts`);
+      for (const r of records.filter((r) => r.backend !== 'memory')) {
+        assert.ok((r.seedDurationS ?? -1) >= 0, `${r.backend}/${workload}: seed time recorded`);
+      }
+    }
+    const postgresSize = run.datasets.find(
+      (d) => d.backend === 'postgres' && d.workload === 'catalog',
+    )?.sizeOnDiskBytes;
+    assert.ok(postgresSize && postgresSize > 0, 'postgres reports its catalog size on disk');
+    assert.equal(outcome.verified.length, plan.backends.length * plan.workloads.length);
+    assert.ok(outcome.verified.every((v) => v.ok));
+    assert.deepEqual(run.scenario.compare?.scale, 'tiny');
+
+    const charts = await readdir(join(outcome.runDir, 'charts'));
+    for (const workload of plan.workloads) {
+      for (const metric of ['throughput', 'latency', 'errors']) {
+        assert.ok(charts.includes(`${workload}-${metric}.png`), `chart ${workload}-${metric}.png`);
+      }
+    }
+    const markdown = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
+    for (const backend of plan.backends) assert.match(markdown, new RegExp(backend));
+    assert.ok(existsSync(join(outcome.runDir, 'report.html')));
+  });
+
+  test('a backend whose server cannot be had is skipped with the reason; the others are measured', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'storebench-compare-'));
+    try {
+      const plan = comparePlan({
+        backends: ['memory', 'postgres'],
+        workloads: ['overview'],
+        scale: 'tiny',
+        provision: 'external',
+        // Port 1 on loopback: nothing listens there.
+        externalUrls: { postgres: 'postgres://storebench@127.0.0.1:1/storebench' },
+        allowReset: true,
+        resultsDir: dir,
+        scenario: { stepValues: [40], stepDurationS: 1, warmupS: 0 },
+      });
+      const outcome = await runCompare(plan, quiet);
+      assert.equal(outcome.result.skippedBackends?.length, 1);
+      assert.equal(outcome.result.skippedBackends?.[0]?.backend, 'postgres');
+      assert.match(outcome.result.skippedBackends![0]!.reason, /could not provision postgres/);
+      assert.ok(outcome.result.steps.some((s) => s.backend === 'memory'));
+      const markdown = await readFile(outcome.report!.markdownPath, 'utf8');
+      assert.match(markdown, /postgres/);
+      assert.match(markdown, /could not provision postgres/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an external server is never wiped without allowReset', { skip }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'storebench-compare-'));
+    try {
+      const plan = comparePlan({
+        backends: ['postgres'],
+        workloads: ['overview'],
+        scale: 'tiny',
+        provision: 'external',
+        externalUrls,
+        resultsDir: dir,
+        report: false,
+        scenario: { stepValues: [40], stepDurationS: 1, warmupS: 0 },
+      });
+      const outcome = await runCompare(plan, quiet);
+      assert.equal(outcome.result.steps.length, 0);
+      assert.match(outcome.result.skippedBackends![0]!.reason, /--allow-reset/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

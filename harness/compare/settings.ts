@@ -1,0 +1,180 @@
+import { WORKLOADS, type WorkloadName } from '../../core/backend.ts';
+import { primaryCount } from '../../core/dataset/index.ts';
+import { BACKEND_NAMES, isBackendName, type BackendName } from '../../adapters/registry.ts';
+import type { ProvisionMode } from '../provision/index.ts';
+import type { CompareSettings, ScenarioRecord } from '../results/index.ts';
+import { parseScenario, type Scenario } from '../scenario/index.ts';
+
+/**
+ * The two presets of `storebench compare`. `default` is sized to finish in about ten minutes
+ * on a 2-core machine (small data, short steps, a ladder that stops at the first SLO miss);
+ * `full` is for a real decision: production-size data and steps long enough for caches,
+ * compaction and GC to show.
+ */
+export const PRESETS = {
+  default: {
+    scale: 'small',
+    stepValues: [100, 200, 400, 800, 1600],
+    stepDurationS: 5,
+    warmupS: 2,
+    stopAfterFailedSteps: 1,
+  },
+  full: {
+    scale: 'full',
+    stepValues: [250, 500, 1000, 2000, 4000, 8000],
+    stepDurationS: 30,
+    warmupS: 10,
+    stopAfterFailedSteps: 2,
+  },
+} as const;
+
+export type PresetName = keyof typeof PRESETS;
+
+/** Everything a comparison needs; the load side is a validated scenario. */
+export interface ComparePlan {
+  backends: BackendName[];
+  workloads: WorkloadName[];
+  settings: CompareSettings;
+  scenario: Scenario;
+  /** Where results/<run-id>/ goes. */
+  resultsDir: string;
+  runId?: string;
+  javaHeap?: string;
+  externalUrls?: Partial<Record<'postgres' | 'cassandra' | 'mongo' | 'redis', string>>;
+  allowReset?: boolean;
+  /** Render charts and reports at the end. Default true. */
+  report?: boolean;
+  /** Which workload is profiled when the scenario asks for a profile (default the first). */
+  profileWorkload?: WorkloadName;
+}
+
+/** What the user may set; anything absent comes from the preset (or from a previous run with `--from`). */
+export interface ComparePlanInput {
+  preset?: PresetName;
+  backends?: string[];
+  workloads?: string[];
+  scale?: string | number;
+  datasetSeed?: number;
+  provision?: ProvisionMode;
+  workers?: number;
+  cache?: 'redis';
+  scenario?: Record<string, unknown>;
+  resultsDir?: string;
+  runId?: string;
+  javaHeap?: string;
+  externalUrls?: ComparePlan['externalUrls'];
+  allowReset?: boolean;
+  report?: boolean;
+  profileWorkload?: string;
+}
+
+/** Validates the input and fills in the preset; throws a RangeError naming the bad field. */
+export function comparePlan(input: ComparePlanInput): ComparePlan {
+  const preset = input.preset ?? 'default';
+  const defaults = PRESETS[preset];
+  const backends = input.backends ?? [...BACKEND_NAMES];
+  for (const b of backends) {
+    if (!isBackendName(b))
+      throw new RangeError(`backends: unknown backend "${b}" (known: ${BACKEND_NAMES.join(', ')})`);
+  }
+  const workloads = input.workloads ?? [...WORKLOADS];
+  for (const w of workloads) {
+    if (!(WORKLOADS as readonly string[]).includes(w))
+      throw new RangeError(`workloads: unknown workload "${w}" (known: ${WORKLOADS.join(', ')})`);
+  }
+  if (backends.length === 0) throw new RangeError('backends: at least one backend');
+  if (workloads.length === 0) throw new RangeError('workloads: at least one workload');
+  const scale = input.scale ?? defaults.scale;
+  primaryCount('catalog', scale); // throws a RangeError naming a bad scale
+  const workers = input.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new RangeError('workers: an integer 1..64');
+  const datasetSeed = input.datasetSeed ?? 1;
+  if (!Number.isInteger(datasetSeed)) throw new RangeError('datasetSeed: an integer');
+  const provision = input.provision ?? 'auto';
+  if (!['auto', 'local', 'docker', 'external'].includes(provision))
+    throw new RangeError('provision: auto | local | docker | external');
+  if (input.profileWorkload !== undefined && !workloads.includes(input.profileWorkload))
+    throw new RangeError(`profile-workload: "${input.profileWorkload}" is not one of the compared workloads`);
+  const scenario = parseScenario(
+    {
+      name: `compare-${preset}`,
+      stepKind: 'rate',
+      stepValues: [...defaults.stepValues],
+      stepDurationS: defaults.stepDurationS,
+      warmupS: defaults.warmupS,
+      stopAfterFailedSteps: defaults.stopAfterFailedSteps,
+      ...input.scenario,
+      workloads,
+      backends,
+      scale,
+    },
+    'compare options',
+  );
+  const settings: CompareSettings = {
+    scale,
+    datasetSeed,
+    provision,
+    workers,
+    preset,
+    ...(input.cache && { cache: input.cache }),
+  };
+  return {
+    backends: backends as BackendName[],
+    workloads: workloads as WorkloadName[],
+    settings,
+    scenario,
+    resultsDir: input.resultsDir ?? 'results',
+    ...(input.runId !== undefined && { runId: input.runId }),
+    ...(input.javaHeap !== undefined && { javaHeap: input.javaHeap }),
+    ...(input.externalUrls !== undefined && { externalUrls: input.externalUrls }),
+    ...(input.allowReset !== undefined && { allowReset: input.allowReset }),
+    ...(input.report !== undefined && { report: input.report }),
+    ...(input.profileWorkload !== undefined && { profileWorkload: input.profileWorkload as WorkloadName }),
+  };
+}
+
+/**
+ * The plan input that reproduces a recorded run (`--from run.json`): its backends, workloads,
+ * scale, seeds and ladder. Runs written by `storebench load` have no compare settings; their
+ * scale defaults to the preset's.
+ */
+export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
+  const settings = record.compare;
+  return {
+    ...(settings && {
+      preset: settings.preset,
+      scale: settings.scale,
+      datasetSeed: settings.datasetSeed,
+      provision: settings.provision as ProvisionMode,
+      workers: settings.workers,
+      ...(settings.cache && { cache: settings.cache }),
+    }),
+    backends: record.backends,
+    workloads: record.workloads,
+    scenario: {
+      stepKind: record.stepKind,
+      stepValues: record.stepValues,
+      stepDurationS: record.stepDurationS,
+      warmupS: record.warmupS,
+      requestTimeoutMs: record.requestTimeoutMs,
+      idDistribution: record.idDistribution,
+      slo: record.slo,
+      stopAfterFailedSteps: record.stopAfterFailedSteps,
+      profile: record.profile,
+      ...(record.connections !== undefined && { connections: record.connections }),
+      ...(record.seed !== undefined && { seed: record.seed }),
+      ...(record.profileStep !== undefined && { profileStep: record.profileStep }),
+    },
+  };
+}
+
+/** Later inputs win, field by field; scenario fields merge. */
+export function mergeInputs(...inputs: ComparePlanInput[]): ComparePlanInput {
+  const merged: ComparePlanInput = {};
+  for (const input of inputs) {
+    const { scenario, ...rest } = input;
+    Object.assign(merged, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+    if (scenario) merged.scenario = { ...merged.scenario, ...scenario };
+  }
+  return merged;
+}

@@ -1,0 +1,359 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { drawRequest, type LoadMix, type RandomSource } from '../../core/workloads/load-mix.ts';
+import type { StepKind } from '../results/types.ts';
+import { LatencyHistogram } from './histogram.ts';
+import { HttpConnection, serializeRequest, type HttpResponse } from './http-connection.ts';
+
+/** One step to drive. */
+export interface StepPlan {
+  kind: StepKind;
+  /** Offered requests/s (rate) or connections (concurrency). */
+  target: number;
+  /** Connection pool size; for concurrency steps it is the target. */
+  connections: number;
+  warmupMs: number;
+  durationMs: number;
+  /** A request without a response after this long counts as a timeout (its connection is replaced). */
+  requestTimeoutMs: number;
+}
+
+/** Live figures for a progress display, about once a second. */
+export interface LiveFigures {
+  elapsedMs: number;
+  totalMs: number;
+  /** Responses in the last second. */
+  rps: number;
+  /** p99 of the measured window so far (0 during warm-up). */
+  p99Ms: number;
+  inFlight: number;
+  queued: number;
+}
+
+interface TemplateFigures {
+  histogram: LatencyHistogram;
+  errors: number;
+}
+
+/** What a step measured (raw: the ladder turns it into a StepResult). */
+export interface StepMeasurement {
+  plan: StepPlan;
+  /** Length of the measured window in seconds. */
+  durationS: number;
+  startedAt: Date;
+  /** Measured-window requests the schedule called for (rate) or that were sent (concurrency). */
+  scheduled: number;
+  sent: number;
+  /** Measured-window requests that got a response (any status). */
+  completed: number;
+  ok: number;
+  /** Responses (any request) that arrived inside the measured window: the achieved rate's numerator. */
+  completedInWindow: number;
+  latency: LatencyHistogram;
+  byStatus: Record<string, number>;
+  timeouts: number;
+  socketErrors: number;
+  bodyMismatches: number;
+  notSent: number;
+  bytesRead: number;
+  byTemplate: Map<string, TemplateFigures>;
+  /** Measured requests that had to wait for a free connection (rate steps). */
+  waitedForConnection: number;
+  /** Highest number of requests queued for a connection. */
+  maxQueued: number;
+  /** Event-loop delay of the load generator (its own responsiveness), ms. */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** First socket error messages seen, for the notes. */
+  sampleErrors: string[];
+}
+
+interface InFlight {
+  intended: number;
+  sentAt: number;
+  measured: boolean;
+  template: string;
+}
+
+interface Queued {
+  intended: number;
+  measured: boolean;
+  template: string;
+  bytes: Buffer;
+  wantBody: boolean;
+  expect: ((status: number, body: string) => boolean) | undefined;
+}
+
+/**
+ * Drives one step against `baseUrl`.
+ *
+ * Rate steps are open-model: request i is due at start + i/rate whatever the
+ * server does; a due request waits in a queue when every connection is busy,
+ * and its latency counts from when it was due (coordinated omission
+ * corrected), so a stalled server shows up as latency and not as fewer
+ * requests. Concurrency steps are closed-model: each connection sends its next
+ * request as soon as the previous answer arrives; latency counts from the send.
+ */
+export async function driveStep(
+  baseUrl: string,
+  mix: LoadMix,
+  plan: StepPlan,
+  random: RandomSource,
+  onLive?: (live: LiveFigures) => void,
+): Promise<StepMeasurement> {
+  const url = new URL(baseUrl);
+  const host = url.hostname;
+  const port = Number(url.port || 80);
+  const hostHeader = url.host;
+  const basePath = url.pathname.replace(/\/$/, '');
+  const connections = plan.kind === 'concurrency' ? plan.target : plan.connections;
+  if (!(connections >= 1)) throw new RangeError(`a step needs at least one connection, got ${connections}`);
+  if (!(plan.target > 0)) throw new RangeError(`a step target must be positive, got ${plan.target}`);
+
+  const m: StepMeasurement = {
+    plan,
+    durationS: plan.durationMs / 1000,
+    startedAt: new Date(),
+    scheduled: 0,
+    sent: 0,
+    completed: 0,
+    ok: 0,
+    completedInWindow: 0,
+    latency: new LatencyHistogram(),
+    byStatus: {},
+    timeouts: 0,
+    socketErrors: 0,
+    bodyMismatches: 0,
+    notSent: 0,
+    bytesRead: 0,
+    byTemplate: new Map(),
+    waitedForConnection: 0,
+    maxQueued: 0,
+    eventLoopDelayP99Ms: 0,
+    eventLoopDelayMaxMs: 0,
+    sampleErrors: [],
+  };
+  const templateFigures = (name: string): TemplateFigures => {
+    let figures = m.byTemplate.get(name);
+    if (!figures) m.byTemplate.set(name, (figures = { histogram: new LatencyHistogram(), errors: 0 }));
+    return figures;
+  };
+
+  const pool = Array.from({ length: connections }, () => new HttpConnection(host, port));
+  const idle: HttpConnection[] = [...pool];
+  const inFlight = new Map<HttpConnection, InFlight>();
+  const queue: Queued[] = [];
+  let queueHead = 0;
+
+  const start = performance.now() + 5;
+  const measureFrom = start + plan.warmupMs;
+  const measureTo = measureFrom + plan.durationMs;
+  let stopped = false;
+  let secondCompletions = 0;
+
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+
+  const nextRequest = (): { template: string; bytes: Buffer; wantBody: boolean; expect: Queued['expect'] } => {
+    const { template, request } = drawRequest(mix, random);
+    return {
+      template: template.name,
+      bytes: serializeRequest(hostHeader, request.method, basePath + request.path, request.body),
+      wantBody: request.expect !== undefined,
+      expect: request.expect,
+    };
+  };
+
+  const recordError = (
+    entry: InFlight | Queued,
+    kind: 'timeout' | 'socket',
+    latencyMs: number,
+    error?: Error,
+  ): void => {
+    if (!entry.measured) return;
+    if (kind === 'timeout') m.timeouts++;
+    else {
+      m.socketErrors++;
+      if (error && m.sampleErrors.length < 5) m.sampleErrors.push(error.message);
+    }
+    m.latency.recordMs(latencyMs);
+    templateFigures(entry.template).errors++;
+  };
+
+  // Finishes bookkeeping for a request and hands its connection to the next one.
+  let afterResponse: (connection: HttpConnection) => void = () => {};
+
+  const dispatch = (connection: HttpConnection, item: Queued, sentAt: number): void => {
+    const entry: InFlight = { intended: item.intended, sentAt, measured: item.measured, template: item.template };
+    inFlight.set(connection, entry);
+    if (item.measured) m.sent++;
+    connection.send(item.bytes, item.wantBody, (error, response) => {
+      if (inFlight.get(connection) !== entry) return; // already settled by the timeout sweep
+      inFlight.delete(connection);
+      const now = performance.now();
+      const latencyMs = now - (plan.kind === 'rate' ? entry.intended : entry.sentAt);
+      if (error || !response) recordError(entry, 'socket', latencyMs, error ?? undefined);
+      else onResponse(entry, response, item.expect, latencyMs, now);
+      afterResponse(connection);
+    });
+  };
+
+  const onResponse = (
+    entry: InFlight,
+    response: HttpResponse,
+    expect: Queued['expect'],
+    latencyMs: number,
+    now: number,
+  ): void => {
+    secondCompletions++;
+    if (now >= measureFrom && now < measureTo) m.completedInWindow++;
+    // Checks run even in warm-up: a mix may learn ids from them.
+    const is2xx = response.status >= 200 && response.status < 300;
+    const bodyOk = !is2xx || !expect || safeExpect(expect, response.status, response.body);
+    if (!entry.measured) return;
+    m.completed++;
+    m.bytesRead += response.bodyBytes;
+    m.latency.recordMs(latencyMs);
+    const figures = templateFigures(entry.template);
+    figures.histogram.recordMs(latencyMs);
+    if (!is2xx) {
+      const code = String(response.status);
+      m.byStatus[code] = (m.byStatus[code] ?? 0) + 1;
+      figures.errors++;
+    } else if (!bodyOk) {
+      m.bodyMismatches++;
+      figures.errors++;
+    } else m.ok++;
+  };
+
+  const sweepTimeouts = (now: number, all = false): void => {
+    for (const [connection, entry] of inFlight) {
+      if (!all && now - entry.sentAt < plan.requestTimeoutMs) continue;
+      inFlight.delete(connection);
+      connection.destroy(new Error('timeout'));
+      recordError(entry, 'timeout', now - (plan.kind === 'rate' ? entry.intended : entry.sentAt));
+      afterResponse(connection);
+    }
+  };
+
+  let lastLive = start;
+  let liveTimer: NodeJS.Timeout | undefined;
+  const emitLive = (): void => {
+    const now = performance.now();
+    if (onLive) {
+      onLive({
+        elapsedMs: Math.max(0, now - start),
+        totalMs: plan.warmupMs + plan.durationMs,
+        rps: Math.round((secondCompletions * 1000) / Math.max(1, now - lastLive)),
+        p99Ms: m.latency.percentileMs(99),
+        inFlight: inFlight.size,
+        queued: queue.length - queueHead,
+      });
+    }
+    secondCompletions = 0;
+    lastLive = now;
+  };
+  liveTimer = setInterval(emitLive, 1000);
+
+  loopDelay.enable();
+  try {
+    if (plan.kind === 'rate') await runOpenModel();
+    else await runClosedModel();
+  } finally {
+    loopDelay.disable();
+    clearInterval(liveTimer);
+    liveTimer = undefined;
+    for (const connection of pool) connection.destroy(new Error('step over'));
+  }
+  m.eventLoopDelayP99Ms = loopDelay.percentile(99) / 1e6;
+  m.eventLoopDelayMaxMs = loopDelay.max / 1e6;
+  return m;
+
+  async function runOpenModel(): Promise<void> {
+    const intervalMs = 1000 / plan.target;
+    const total = Math.floor(((plan.warmupMs + plan.durationMs) * plan.target) / 1000);
+    let next = 0;
+    afterResponse = (connection) => {
+      const now = performance.now();
+      while (queueHead < queue.length) {
+        const item = queue[queueHead++] as Queued;
+        // A request that waited past the timeout for a connection is what a client would see as a timeout.
+        if (now - item.intended >= plan.requestTimeoutMs) {
+          recordError(item, 'timeout', now - item.intended);
+          continue;
+        }
+        dispatch(connection, item, now);
+        return;
+      }
+      queue.length = 0;
+      queueHead = 0;
+      idle.push(connection);
+    };
+    let lastSweep = start;
+    await new Promise<void>((resolve) => {
+      const tick = (): void => {
+        const now = performance.now();
+        const due = Math.min(total, Math.floor((now - start) / intervalMs) + 1);
+        for (; next < due; next++) {
+          const intended = start + next * intervalMs;
+          const measured = intended >= measureFrom && intended < measureTo;
+          if (measured) m.scheduled++;
+          const item: Queued = { intended, measured, ...nextRequest() };
+          const connection = idle.pop();
+          if (connection) dispatch(connection, item, now);
+          else {
+            if (measured) m.waitedForConnection++;
+            queue.push(item);
+            m.maxQueued = Math.max(m.maxQueued, queue.length - queueHead);
+          }
+        }
+        if (now - lastSweep >= 20) {
+          sweepTimeouts(now);
+          lastSweep = now;
+        }
+        if (next >= total) resolve();
+        else setTimeout(tick, Math.max(0, Math.min(1, start + next * intervalMs - now)));
+      };
+      setTimeout(tick, Math.max(0, start - performance.now()));
+    });
+    await drain();
+  }
+
+  async function runClosedModel(): Promise<void> {
+    const end = start + plan.warmupMs + plan.durationMs;
+    afterResponse = (connection) => {
+      const now = performance.now();
+      if (now >= end || stopped) {
+        idle.push(connection);
+        return;
+      }
+      const measured = now >= measureFrom && now < measureTo;
+      if (measured) m.scheduled++;
+      dispatch(connection, { intended: now, measured, ...nextRequest() }, now);
+    };
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, start - performance.now())));
+    for (const connection of idle.splice(0)) afterResponse(connection);
+    const sweeper = setInterval(() => sweepTimeouts(performance.now()), 20);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, end - performance.now())));
+    clearInterval(sweeper);
+    await drain();
+  }
+
+  // After the schedule: let in-flight requests finish (bounded by the request timeout).
+  async function drain(): Promise<void> {
+    const deadline = performance.now() + plan.requestTimeoutMs + 50;
+    while ((inFlight.size > 0 || queueHead < queue.length) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      sweepTimeouts(performance.now());
+    }
+    stopped = true;
+    for (; queueHead < queue.length; queueHead++) if (queue[queueHead]?.measured) m.notSent++;
+    sweepTimeouts(performance.now(), true);
+  }
+}
+
+function safeExpect(expect: (status: number, body: string) => boolean, status: number, body: string): boolean {
+  try {
+    return expect(status, body);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,225 @@
+import os from 'node:os';
+import type { LoadMix } from '../../core/workloads/load-mix.ts';
+import { seededRandom } from '../../core/workloads/load-mix.ts';
+import type { ResourceUsage, SloRecord, StepKind, StepResult, SustainableThroughput } from '../results/types.ts';
+import { driveStep, type LiveFigures, type StepMeasurement, type StepPlan } from './driver.ts';
+import { ResourceSampler, type SampledRole } from './sampler.ts';
+
+/** Defaults of the SLO a step must meet to count as sustainable. */
+export const DEFAULT_SLO: SloRecord = { p99Ms: 50, maxErrorRate: 0.01, minAchievedRatio: 0.95 };
+
+/** A ladder for one backend and one workload. */
+export interface LadderOptions {
+  /** Labels for the results. */
+  backend: string;
+  workload: string;
+  /** Base URL of the server under test (loopback). */
+  baseUrl: string;
+  mix: LoadMix;
+  kind: StepKind;
+  /** Offered RPS (rate) or connections (concurrency), in the order to run. */
+  values: number[];
+  durationS: number;
+  warmupS: number;
+  requestTimeoutMs?: number;
+  /** Connection pool of rate steps; default scales with the rate (see rateConnections). */
+  connections?: number;
+  slo?: SloRecord;
+  /** Stop once this many consecutive steps miss the SLO; 0 runs every step. Default 2. */
+  stopAfterFailedSteps?: number;
+  seed?: number;
+  /** Pids to sample: the API server (and its workers) and the database. The load generator is this process. */
+  serverPids?: number[] | (() => number[]);
+  databasePids?: number[] | (() => number[]);
+  /** Called around each step, for a progress display. */
+  onStepStart?: (info: { index: number; count: number; target: number }) => void;
+  onLive?: (info: { index: number; target: number } & LiveFigures) => void;
+  onStepEnd?: (step: StepResult) => void;
+}
+
+export interface LadderResult {
+  steps: StepResult[];
+  summary: SustainableThroughput;
+}
+
+/**
+ * Connections for a rate step when none is set: enough for the rate at 100 ms
+ * of latency, so the pool itself rarely bounds what the server is offered.
+ * Requests beyond the pool wait in the generator's queue and their wait counts
+ * as latency.
+ */
+export function rateConnections(rate: number): number {
+  return Math.min(1024, Math.max(16, Math.ceil(rate / 10)));
+}
+
+/** Runs the steps in order, sampling resources during each; stops early after repeated SLO misses. */
+export async function runLadder(options: LadderOptions): Promise<LadderResult> {
+  const slo = options.slo ?? DEFAULT_SLO;
+  const stopAfter = options.stopAfterFailedSteps ?? 2;
+  const random = seededRandom(options.seed ?? 1);
+  const steps: StepResult[] = [];
+  let failedInARow = 0;
+  for (const [index, target] of options.values.entries()) {
+    options.onStepStart?.({ index, count: options.values.length, target });
+    const plan: StepPlan = {
+      kind: options.kind,
+      target,
+      connections: options.kind === 'concurrency' ? target : (options.connections ?? rateConnections(target)),
+      warmupMs: options.warmupS * 1000,
+      durationMs: options.durationS * 1000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    };
+    const roles: SampledRole[] = [{ role: 'loadgen', pids: [process.pid] }];
+    if (options.serverPids) roles.push({ role: 'server', pids: options.serverPids });
+    if (options.databasePids) roles.push({ role: 'database', pids: options.databasePids });
+    const sampler = new ResourceSampler(roles);
+    // Sampling starts after warm-up so the figures cover the measured window only.
+    const samplerStart = setTimeout(() => sampler.start(), plan.warmupMs);
+    let measurement: StepMeasurement;
+    try {
+      measurement = await driveStep(options.baseUrl, options.mix, plan, random, (live) =>
+        options.onLive?.({ index, target, ...live }),
+      );
+    } finally {
+      clearTimeout(samplerStart);
+    }
+    const resources = sampler.stop();
+    const step = toStepResult(options.backend, options.workload, index, measurement, resources, slo);
+    steps.push(step);
+    options.onStepEnd?.(step);
+    failedInARow = step.slo.met ? 0 : failedInARow + 1;
+    if (stopAfter > 0 && failedInARow >= stopAfter) break;
+  }
+  return { steps, summary: sustainableThroughput(options.backend, options.workload, options.kind, steps) };
+}
+
+/** Turns a raw measurement into the run.json step: rates, errors, validity and SLO verdict. */
+export function toStepResult(
+  backend: string,
+  workload: string,
+  index: number,
+  m: StepMeasurement,
+  resources: ResourceUsage[],
+  slo: SloRecord,
+): StepResult {
+  const { plan } = m;
+  const achievedRps = round1(m.completedInWindow / m.durationS);
+  const offeredRps = plan.kind === 'rate' ? plan.target : achievedRps;
+  const statusErrors = Object.values(m.byStatus).reduce((a, b) => a + b, 0);
+  const errorTotal = statusErrors + m.timeouts + m.socketErrors + m.bodyMismatches + m.notSent;
+  const denominator = Math.max(1, plan.kind === 'rate' ? m.scheduled : m.sent);
+  const errorRate = errorTotal / denominator;
+  const latencyMs = m.latency.summary();
+  const invalidReasons = generatorBottleneck(m, resources, offeredRps, achievedRps);
+  const sloReasons: string[] = [];
+  if (latencyMs.p99 > slo.p99Ms) sloReasons.push(`p99 ${latencyMs.p99} ms > ${slo.p99Ms} ms`);
+  if (errorRate > slo.maxErrorRate)
+    sloReasons.push(`errors ${(errorRate * 100).toFixed(2)}% > ${(slo.maxErrorRate * 100).toFixed(2)}%`);
+  if (plan.kind === 'rate' && achievedRps < offeredRps * slo.minAchievedRatio)
+    sloReasons.push(`achieved ${achievedRps} RPS < ${slo.minAchievedRatio * 100}% of offered ${offeredRps}`);
+  if (latencyMs.count === 0) sloReasons.push('no request completed');
+  const byTemplate: NonNullable<StepResult['byTemplate']> = {};
+  for (const [name, figures] of m.byTemplate) {
+    const s = figures.histogram.summary();
+    byTemplate[name] = { count: s.count, errors: figures.errors, p50: s.p50, p99: s.p99, max: s.max };
+  }
+  return {
+    backend,
+    workload,
+    kind: plan.kind,
+    index,
+    target: plan.target,
+    connections: plan.connections,
+    durationS: m.durationS,
+    warmupS: plan.warmupMs / 1000,
+    startedAt: m.startedAt.toISOString(),
+    offeredRps,
+    achievedRps,
+    requests: { scheduled: m.scheduled, sent: m.sent, completed: m.completed, ok: m.ok },
+    latencyMs,
+    errors: {
+      total: errorTotal,
+      rate: Math.round(errorRate * 1e6) / 1e6,
+      byStatus: m.byStatus,
+      timeouts: m.timeouts,
+      socket: m.socketErrors,
+      bodyMismatch: m.bodyMismatches,
+      notSent: m.notSent,
+    },
+    resources,
+    valid: invalidReasons.length === 0,
+    invalidReasons,
+    slo: { met: sloReasons.length === 0, reasons: sloReasons },
+    bytesRead: m.bytesRead,
+    byTemplate,
+  };
+}
+
+/**
+ * Reasons to distrust a step because the load generator, not the server,
+ * limited it: its own CPU near a full core, its event loop late by tens of
+ * milliseconds, or a rate it did not deliver while the system under test
+ * (server and database) had CPU to spare.
+ */
+export function generatorBottleneck(
+  m: StepMeasurement,
+  resources: ResourceUsage[],
+  offeredRps: number,
+  achievedRps: number,
+): string[] {
+  const reasons: string[] = [];
+  const loadgen = resources.find((r) => r.role === 'loadgen');
+  // The generator is one event loop: a core's worth of running plus waiting to run means it could not keep up.
+  if (loadgen && loadgen.samples > 1 && loadgen.cpuPercentAvg + (loadgen.cpuWaitPercentAvg ?? 0) >= 90) {
+    reasons.push(
+      `load generator CPU ${loadgen.cpuPercentAvg}% of a core + ${loadgen.cpuWaitPercentAvg ?? 0}% waiting for a CPU`,
+    );
+  }
+  if (m.eventLoopDelayP99Ms > 50) {
+    reasons.push(`load generator event loop delay p99 ${m.eventLoopDelayP99Ms.toFixed(1)} ms`);
+  }
+  if (m.plan.kind === 'rate' && achievedRps < offeredRps * 0.95) {
+    const sut = resources.filter((r) => (r.role === 'server' || r.role === 'database') && r.samples > 1);
+    if (sut.length > 0) {
+      // "Busy": the server or the database runs, or waits to run, for at least 70% of the cores its
+      // processes could use (waiting counts: on a shared box a starved server is a busy one).
+      const cores = os.cpus().length;
+      const busy = sut.some(
+        (r) =>
+          r.cpuPercentAvg + (r.cpuWaitPercentAvg ?? 0) >=
+          70 * Math.max(1, Math.min(r.activePids ?? r.pids.length, cores)),
+      );
+      if (!busy) {
+        const cpu = sut
+          .map((r) => `${r.role} ${r.cpuPercentAvg}% + ${r.cpuWaitPercentAvg ?? 0}% waiting for a CPU`)
+          .join(', ');
+        reasons.push(`achieved ${achievedRps} of ${offeredRps} RPS offered while the server was not busy (${cpu})`);
+      }
+    }
+  }
+  return reasons;
+}
+
+/** Best valid step meeting the SLO (by achieved RPS); ceilingNotReached when no step failed it. */
+export function sustainableThroughput(
+  backend: string,
+  workload: string,
+  kind: StepKind,
+  steps: StepResult[],
+): SustainableThroughput {
+  const passing = steps.filter((s) => s.slo.met && s.valid);
+  const best = passing.reduce<StepResult | null>((a, s) => (a === null || s.achievedRps > a.achievedRps ? s : a), null);
+  return {
+    backend,
+    workload,
+    kind,
+    maxSustainableRps: best ? best.achievedRps : null,
+    atTarget: best ? best.target : null,
+    p99Ms: best ? best.latencyMs.p99 : null,
+    ceilingNotReached: steps.length > 0 && steps.every((s) => s.slo.met),
+  };
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}

@@ -1,0 +1,44 @@
+import { findEndpoint, type ServerKind } from '../servers/endpoints.ts';
+import { probeVersion } from './probes.ts';
+import type { ProvisionedServer, ProvisionOptions, Provisioner } from './types.ts';
+
+const ENV_NAME = (kind: ServerKind): string => `STOREBENCH_${kind.toUpperCase()}_URL`;
+
+/**
+ * A server the user already runs. Never started, stopped or wiped by us: `resettable` is true only
+ * with an explicit allowReset (`--allow-reset`), and `stop()` does nothing.
+ */
+export class ExternalProvisioner implements Provisioner {
+  readonly name = 'external' as const;
+
+  constructor(private readonly urls: Partial<Record<ServerKind, string>> = {}) {}
+
+  private urlFor(kind: ServerKind, options: ProvisionOptions): string | undefined {
+    return options.url ?? this.urls[kind] ?? (process.env[ENV_NAME(kind)] ? findEndpoint(kind)?.url : undefined);
+  }
+
+  unavailableReason(kind: ServerKind): Promise<string | null> {
+    return Promise.resolve(this.urlFor(kind, {}) ? null : `no URL for ${kind}: pass one or set ${ENV_NAME(kind)}`);
+  }
+
+  async start(kind: ServerKind, options: ProvisionOptions = {}): Promise<ProvisionedServer> {
+    const url = this.urlFor(kind, options);
+    if (!url) throw new Error(`no URL for external ${kind}: pass one or set ${ENV_NAME(kind)}`);
+    const version = await probeVersion(kind, url, options.readyTimeoutMs ?? 10_000);
+    return {
+      endpoint: { kind, url, provisioner: 'external', version },
+      startupMs: 0,
+      resettable: options.allowReset === true,
+      stop: () => Promise.resolve(),
+    };
+  }
+}
+
+/** Throws unless the harness may wipe this server's data (external servers need --allow-reset). */
+export function assertResettable(server: ProvisionedServer): void {
+  if (!server.resettable) {
+    throw new Error(
+      `refusing to reset ${server.endpoint.kind} at ${server.endpoint.url}: it is a server you run (external); pass --allow-reset to let storebench wipe it`,
+    );
+  }
+}

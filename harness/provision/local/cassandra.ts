@@ -1,0 +1,136 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freeLoopbackPort } from '../ports.ts';
+import type { ProvisionedServer, ProvisionOptions } from '../types.ts';
+import { cassandraLibDir, javaBinary } from './install-paths.ts';
+import { launch } from './launch.ts';
+
+/** The JVM flags of Cassandra 5.0's conf/jvm17-server.options (GC + the module exports it needs on Java 17). */
+export const CASSANDRA_JVM17_OPTIONS: readonly string[] = [
+  '-XX:+UseG1GC',
+  '-XX:+ParallelRefProcEnabled',
+  '-XX:MaxTenuringThreshold=1',
+  '-XX:G1HeapRegionSize=16m',
+  '-XX:G1RSetUpdatingPauseTimePercent=5',
+  '-XX:MaxGCPauseMillis=300',
+  '-XX:InitiatingHeapOccupancyPercent=70',
+  '-Djdk.attach.allowAttachSelf=true',
+  ...[
+    'java.base/jdk.internal.misc',
+    'java.management.rmi/com.sun.jmx.remote.internal.rmi',
+    'java.rmi/sun.rmi.registry',
+    'java.rmi/sun.rmi.server',
+    'java.sql/java.sql',
+    'java.base/java.lang.ref',
+    'jdk.unsupported/sun.misc',
+    'jdk.compiler/com.sun.tools.javac.file',
+    'jdk.attach/sun.tools.attach',
+  ].flatMap((m) => ['--add-exports', `${m}=ALL-UNNAMED`]),
+  ...[
+    'java.base/java.lang.module',
+    'java.base/jdk.internal.loader',
+    'java.base/jdk.internal.ref',
+    'java.base/jdk.internal.reflect',
+    'java.base/jdk.internal.math',
+    'java.base/jdk.internal.module',
+    'java.base/jdk.internal.util.jar',
+    'jdk.management/com.sun.management.internal',
+    'java.base/sun.nio.ch',
+    'java.base/java.io',
+    'java.base/java.lang.reflect',
+    'jdk.compiler/com.sun.tools.javac',
+    'java.base/java.lang',
+    'java.base/java.util',
+  ].flatMap((m) => ['--add-opens', `${m}=ALL-UNNAMED`]),
+  '-Dio.netty.tryReflectionSetAccessible=true',
+  '-Dio.netty.allocator.useCacheForAllThreads=true',
+  '-Dio.netty.allocator.maxOrder=11',
+];
+
+/** A single-node cassandra.yaml: everything under `dir`, loopback only, our own ports. */
+export function cassandraYaml(dir: string, nativePort: number, storagePort: number): string {
+  return `# written by storebench for one run; see harness/provision/local/cassandra.ts
+cluster_name: storebench
+num_tokens: 16
+partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+data_file_directories: [${join(dir, 'data')}]
+commitlog_directory: ${join(dir, 'commitlog')}
+saved_caches_directory: ${join(dir, 'saved_caches')}
+hints_directory: ${join(dir, 'hints')}
+cdc_raw_directory: ${join(dir, 'cdc_raw')}
+# Cassandra's default durability: the commit log is fsynced every 10 s (writes are acknowledged before).
+commitlog_sync: periodic
+commitlog_sync_period: 10000ms
+seed_provider:
+  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+    parameters:
+      - seeds: "127.0.0.1:${storagePort}"
+listen_address: 127.0.0.1
+rpc_address: 127.0.0.1
+storage_port: ${storagePort}
+native_transport_port: ${nativePort}
+start_native_transport: true
+endpoint_snitch: SimpleSnitch
+auto_bootstrap: false
+`;
+}
+
+const LOGBACK = (logFile: string): string => `<configuration>
+  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+    <file>${logFile}</file>
+    <encoder><pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="FILE"/></root>
+</configuration>
+`;
+
+/**
+ * Cassandra 5.0 from the jars scripts/servers/install fetched, as a plain JVM with a fixed heap
+ * (default 1G). No JMX (nodetool is not needed), no gossip settle wait (single node).
+ */
+export async function startLocalCassandra(options: ProvisionOptions = {}): Promise<ProvisionedServer> {
+  const java = javaBinary();
+  if (!java) throw new Error('java not found (JAVA_HOME or PATH)');
+  const dir = mkdtempSync(join(tmpdir(), 'storebench-cassandra-'));
+  for (const sub of ['data', 'commitlog', 'saved_caches', 'hints', 'cdc_raw', 'logs']) mkdirSync(join(dir, sub));
+  const nativePort = await freeLoopbackPort();
+  let storagePort = await freeLoopbackPort();
+  while (storagePort === nativePort) storagePort = await freeLoopbackPort();
+  const yamlFile = join(dir, 'cassandra.yaml');
+  writeFileSync(yamlFile, cassandraYaml(dir, nativePort, storagePort));
+  const systemLog = join(dir, 'logs', 'system.log');
+  writeFileSync(join(dir, 'logback.xml'), LOGBACK(systemLog));
+  const heap = options.javaHeap ?? '1G';
+  const url = `cassandra://127.0.0.1:${nativePort}/datacenter1`;
+  return launch({
+    kind: 'cassandra',
+    command: java,
+    args: [
+      `-Xms${heap}`,
+      `-Xmx${heap}`,
+      '-Xss256k',
+      '-XX:+ExitOnOutOfMemoryError',
+      ...CASSANDRA_JVM17_OPTIONS,
+      `-Dcassandra.config=file://${yamlFile}`,
+      `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
+      `-Dcassandra.storagedir=${dir}`,
+      `-Dcassandra.logdir=${join(dir, 'logs')}`,
+      '-Dcassandra-foreground=yes',
+      '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+      '-Dcassandra.superuser_setup_delay_ms=0',
+      '-cp',
+      join(cassandraLibDir(), '*'),
+      'org.apache.cassandra.service.CassandraDaemon',
+    ],
+    dir,
+    // stdout/stderr (JVM warnings, crashes); Cassandra's own log is logs/system.log.
+    logFile: join(dir, 'stdout.log'),
+    probeUrl: url,
+    endpointUrl: url,
+    port: nativePort,
+    readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+    stopGraceMs: 30_000,
+    detached: options.detached ?? false,
+  });
+}

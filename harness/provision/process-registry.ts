@@ -1,0 +1,79 @@
+import { rmSync } from 'node:fs';
+
+/**
+ * Everything a harness run started itself (server processes, temp data dirs), so that Ctrl-C,
+ * SIGTERM or a normal exit never leaves a database running or a temp dir behind.
+ * Processes are spawned in their own process group (detached) so a terminal Ctrl-C does not hit
+ * them half-way; this registry then stops them in order and removes their dirs.
+ */
+interface Owned {
+  pid: number;
+  dirs: string[];
+  /** Graceful stop of this entry (SIGTERM, wait, SIGKILL, remove dirs). */
+  stop: () => Promise<void>;
+}
+
+const owned = new Map<number, Owned>();
+let handlersInstalled = false;
+let stopping: Promise<void> | undefined;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Stops everything still registered (in parallel) and waits for it. */
+export function stopAllOwned(): Promise<void> {
+  stopping ??= Promise.allSettled([...owned.values()].map((o) => o.stop())).then(() => {
+    stopping = undefined;
+  });
+  return stopping;
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  // A second signal while stopping means "now": fall through to the synchronous exit hook.
+  if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
+  console.error(`\n[storebench] ${signal}: stopping ${owned.size} server(s) this run started…`);
+  void stopAllOwned().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+}
+
+/** Last resort on exit: no time for graceful stops, so SIGKILL and remove dirs synchronously. */
+function onExit(): void {
+  for (const o of owned.values()) {
+    killGroup(o.pid, 'SIGKILL');
+    for (const dir of o.dirs) rmSync(dir, { recursive: true, force: true });
+  }
+  owned.clear();
+}
+
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('exit', onExit);
+}
+
+/** Registers a started process (and its dirs) for cleanup on exit signals; returns the unregister function. */
+export function registerOwned(entry: Owned): () => void {
+  installHandlers();
+  owned.set(entry.pid, entry);
+  return () => {
+    owned.delete(entry.pid);
+  };
+}
+
+/** How many processes this run still owns (for tests and diagnostics). */
+export function ownedCount(): number {
+  return owned.size;
+}
+
+export { killGroup };

@@ -1,0 +1,21 @@
+export { renderReport, readRun, type RenderedReport } from './run-report.ts';
+export { renderComparison, type RenderedComparison } from './comparison.ts';
+export {
+  renderRunCharts,
+  backendColour,
+  CHART_WIDTH,
+  CHART_HEIGHT,
+  type ChartFile,
+  type ChartMetric,
+} from './charts.ts';
+export {
+  buildWorkloadReports,
+  skippedBackends,
+  CONTROL_BACKEND,
+  TIE_FRACTION,
+  type BackendRow,
+  type Recommendation,
+  type ReportRun,
+  type SkippedBackend,
+  type WorkloadReport,
+} from './model.ts';

@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { run as reportCli } from '../cli/report.ts';
+import { buildWorkloadReports, renderComparison, renderReport, type RenderedReport } from './index.ts';
+import { syntheticRun } from './synthetic-run.fixture.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** PNG width and height from the IHDR chunk. */
+function pngSize(buffer: Buffer): { width: number; height: number } {
+  assert.equal(buffer.subarray(1, 4).toString('ascii'), 'PNG', 'not a PNG');
+  return { width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20) };
+}
+
+describe('report', () => {
+  let root: string;
+  let runDir: string;
+  let report: RenderedReport;
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'storebench-report-'));
+    runDir = join(root, 'results', '20261123-040000-test');
+    await mkdir(runDir, { recursive: true });
+    await writeFile(join(runDir, 'run.json'), JSON.stringify(syntheticRun(), null, 2));
+    report = await renderReport(runDir);
+  });
+
+  after(() => console.log(`report test output kept in ${root}`));
+
+  test('writes one chart per workload and metric, report.md and report.html', async () => {
+    const names = report.charts.map((c) => c.relativePath).sort();
+    assert.deepEqual(names, [
+      'charts/catalog-errors.png',
+      'charts/catalog-latency.png',
+      'charts/catalog-throughput.png',
+      'charts/overview-errors.png',
+      'charts/overview-latency.png',
+      'charts/overview-throughput.png',
+    ]);
+    for (const chart of report.charts) {
+      const png = await readFile(join(runDir, chart.relativePath));
+      assert.deepEqual(pngSize(png), { width: 1000, height: 600 });
+      // a blank canvas compresses to a few KB; lines, labels and captions make it far bigger
+      assert.ok(png.length > 20_000, `${chart.relativePath} looks empty (${png.length} bytes)`);
+    }
+    assert.ok((await stat(join(runDir, 'report.md'))).size > 0);
+    assert.ok((await stat(join(runDir, 'report.html'))).size > 0);
+  });
+
+  test('recommends the backend with the highest sustainable throughput, never the control row', () => {
+    const catalog = report.workloads.find((w) => w.workload === 'catalog');
+    assert.ok(catalog);
+    // memory sustains 4,000 RPS (its 8,000 step is invalid) but is the control row; postgres 2,000; cassandra 1,000
+    assert.equal(catalog.recommendation.backend, 'postgres');
+    assert.deepEqual(
+      catalog.ranking.map((r) => r.backend),
+      ['postgres', 'cassandra', 'memory'],
+    );
+    assert.match(catalog.recommendation.reason, /2\.0× cassandra/);
+    const memory = catalog.rows.find((r) => r.backend === 'memory');
+    assert.equal(memory?.sustainable.atTarget, 4000, 'the invalid 8,000 RPS step must not count');
+  });
+
+  test('a tie within noise is reported as a tie, broken by p99 at the common load', () => {
+    const overview = report.workloads.find((w) => w.workload === 'overview');
+    assert.ok(overview);
+    assert.equal(overview.commonTarget, 2000);
+    assert.equal(overview.recommendation.backend, 'cassandra');
+    assert.deepEqual(overview.recommendation.tiedWith, ['postgres']);
+    assert.match(overview.recommendation.reason, /tie/);
+  });
+
+  test('report.md: summary, invalid steps, backends not run, profiles, environment, reproduce, relative images', async () => {
+    const md = await readFile(join(runDir, 'report.md'), 'utf8');
+    assert.match(md, /\*\*catalog: postgres\*\*/);
+    assert.match(md, /\| 1 \| \*\*postgres\*\* \| \*\*1,996\*\* \(at 2,000 RPS offered\)/);
+    assert.match(md, /memory at 8,000 RPS offered\*\*: load generator CPU/);
+    assert.match(md, /\| \*\*mongo\*\* \| mongo: could not be provisioned/);
+    assert.match(md, /\*\*failed:\*\* clinic flame exited with code 1/);
+    assert.match(md, /\[cassandra-overview-2000\.doctor\.html\]\(profiles\/cassandra-overview-2000\.doctor\.html\)/);
+    assert.match(md, /AMD EPYC 7B13, 2 logical cores/);
+    assert.match(md, /storebench compare --from results\/20261123-040000-test\/run\.json/);
+    assert.match(md, /!\[catalog: latency percentiles vs load\]\(charts\/catalog-latency\.png\)/);
+    assert.match(md, /\| 14\.2 s \| 46\.0 MiB \|/, 'seeding time and size on disk of postgres/catalog');
+  });
+
+  test('report.html is self-contained: images inlined, no external references', async () => {
+    const html = await readFile(join(runDir, 'report.html'), 'utf8');
+    const images = [...html.matchAll(/<img src="([^"]*)"/g)].map((m) => m[1] ?? '');
+    assert.equal(images.length, 6);
+    for (const src of images) assert.match(src, /^data:image\/png;base64,/);
+    assert.doesNotMatch(html, /<link |<script /);
+  });
+
+  test('report.html loads in headless Chromium without errors and shows every chart', async (t) => {
+    if (!existsSync(CHROMIUM)) {
+      if (process.env.CI === 'true') assert.fail(`${CHROMIUM} is missing (apt-get install chromium)`);
+      console.warn(`SKIPPED: ${CHROMIUM} not found; install Debian's chromium to run the HTML check`);
+      t.skip(`${CHROMIUM} not found`);
+      return;
+    }
+    const profile = await mkdtemp(join(root, 'chromium-profile-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1200, height: 900 },
+    });
+    try {
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+      page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+      await page.goto(`file://${join(runDir, 'report.html')}`, { waitUntil: 'load' });
+      const widths = await page.$$eval('img', (imgs) =>
+        imgs.map((img) => ({ complete: img.complete, width: img.naturalWidth })),
+      );
+      assert.equal(widths.length, 6);
+      for (const img of widths) {
+        assert.ok(img.complete);
+        assert.equal(img.width, 1000);
+      }
+      assert.equal(await page.title(), 'storebench 20261123-040000-test');
+      const screenshot = join(root, 'report.png');
+      await page.screenshot({ path: screenshot, fullPage: true });
+      assert.ok((await stat(screenshot)).size > 50_000, 'screenshot too small to show the report');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('before/after comparison names the changes and warns when runs are not like for like', async () => {
+    const afterDir = join(root, 'results', '20261124-040000-after');
+    await mkdir(afterDir, { recursive: true });
+    const later = syntheticRun({ runId: '20261124-040000-after', capacityScale: 2 });
+    later.environment.cores = 4;
+    await writeFile(join(afterDir, 'run.json'), JSON.stringify(later));
+    const outDir = join(root, 'results', 'compare');
+    const comparison = await renderComparison(runDir, afterDir, outDir);
+    const md = await readFile(comparison.markdownPath, 'utf8');
+    // capacity doubled: postgres/catalog now sustains 4,000 RPS
+    assert.match(md, /\| postgres \| 1,996 → 3,992 \(\+100%, better\)/);
+    assert.match(md, /different machines: AMD EPYC 7B13 × 2 vs AMD EPYC 7B13 × 4/);
+    assert.equal(comparison.charts.length, 4);
+    const html = await readFile(comparison.htmlPath, 'utf8');
+    assert.equal([...html.matchAll(/<img src="data:image\/png;base64,/g)].length, 4);
+  });
+
+  test('storebench report regenerates from run.json alone and fails clearly without one', async () => {
+    const again = join(root, 'results', 'copy');
+    await mkdir(again, { recursive: true });
+    await writeFile(join(again, 'run.json'), await readFile(join(runDir, 'run.json')));
+    const log = console.log;
+    console.log = () => {}; // keep the CLI's progress lines out of the test output
+    try {
+      assert.equal(await reportCli([again]), 0);
+    } finally {
+      console.log = log;
+    }
+    assert.ok(existsSync(join(again, 'report.html')));
+    assert.ok(existsSync(join(again, 'charts', 'overview-errors.png')));
+    const error = console.error;
+    console.error = () => {};
+    try {
+      assert.equal(await reportCli([join(root, 'nowhere')]), 1);
+      assert.equal(await reportCli([]), 2);
+    } finally {
+      console.error = error;
+    }
+  });
+});
+
+describe('recommendation edge cases', () => {
+  test('no recommendation when no database backend met the SLO at a valid step', () => {
+    const run = syntheticRun({ capacityScale: 0.05 });
+    const catalog = buildWorkloadReports(run).find((w) => w.workload === 'catalog');
+    assert.ok(catalog);
+    assert.equal(catalog.recommendation.backend, null);
+    assert.match(catalog.recommendation.reason, /^No recommendation: cassandra, postgres did not meet the SLO/);
+  });
+
+  test('invalid steps never count, even when they met the SLO', () => {
+    const run = syntheticRun();
+    // postgres' best step (2,000 RPS) becomes invalid: its sustainable figure must fall to 1,000 RPS
+    for (const s of run.steps)
+      if (s.backend === 'postgres' && s.workload === 'catalog' && s.target === 2000) {
+        s.valid = false;
+        s.invalidReasons = ['load generator starved'];
+      }
+    run.summary = [];
+    const catalog = buildWorkloadReports(run).find((w) => w.workload === 'catalog');
+    const postgres = catalog?.rows.find((r) => r.backend === 'postgres');
+    assert.equal(postgres?.sustainable.atTarget, 1000);
+    assert.deepEqual(catalog?.recommendation.tiedWith, ['cassandra']);
+  });
+});

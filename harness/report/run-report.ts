@@ -1,0 +1,303 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { RUN_SCHEMA_VERSION, type StepResult } from '../results/index.ts';
+import { renderRunCharts, type ChartFile } from './charts.ts';
+import { html, markdown, type Block, type Inline } from './document.ts';
+import {
+  buildWorkloadReports,
+  describeDataset,
+  describeMachine,
+  formatBytes,
+  formatCount,
+  formatMs,
+  formatPercent,
+  formatRps,
+  formatSeconds,
+  formatTarget,
+  skippedBackends,
+  type BackendRow,
+  type ReportRun,
+  type WorkloadReport,
+} from './model.ts';
+
+/** What renderReport wrote. */
+export interface RenderedReport {
+  runDir: string;
+  markdownPath: string;
+  htmlPath: string;
+  charts: ChartFile[];
+  workloads: WorkloadReport[];
+}
+
+/** Reads `<dir>/run.json` (or the file itself when given a path ending in .json) and checks its schema version. */
+export async function readRun(runDirOrFile: string): Promise<{ run: ReportRun; runDir: string }> {
+  const file = runDirOrFile.endsWith('.json') ? runDirOrFile : join(runDirOrFile, 'run.json');
+  const run = JSON.parse(await readFile(file, 'utf8')) as ReportRun;
+  if (run.schemaVersion !== RUN_SCHEMA_VERSION)
+    throw new Error(
+      `${file}: run.json schema version ${String(run.schemaVersion)}, this renderer reads ${RUN_SCHEMA_VERSION}`,
+    );
+  return { run, runDir: resolve(file, '..') };
+}
+
+/**
+ * Regenerates charts/*.png, report.md and report.html of a run folder from its run.json alone.
+ * Accepts the folder or the run.json path.
+ */
+export async function renderReport(runDirOrFile: string): Promise<RenderedReport> {
+  const { run, runDir } = await readRun(runDirOrFile);
+  const charts = await renderRunCharts(run, runDir);
+  const workloads = buildWorkloadReports(run);
+  const blocks = reportBlocks(run, runDir, workloads, charts);
+  const markdownPath = join(runDir, 'report.md');
+  const htmlPath = join(runDir, 'report.html');
+  await writeFile(markdownPath, markdown(blocks));
+  await writeFile(htmlPath, await html(`storebench ${run.runId}`, blocks, runDir));
+  return { runDir, markdownPath, htmlPath, charts, workloads };
+}
+
+function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[], charts: ChartFile[]): Block[] {
+  const blocks: Block[] = [];
+  const slo = run.scenario.slo;
+  const sloText = `p99 ≤ ${slo.p99Ms} ms, errors ≤ ${formatPercent(slo.maxErrorRate)}${
+    run.scenario.stepKind === 'rate' ? `, achieved ≥ ${Math.round(slo.minAchievedRatio * 100)}% of offered` : ''
+  }`;
+  blocks.push({ kind: 'heading', level: 1, text: `storebench report: ${run.scenario.name} (${run.runId})` });
+  blocks.push({
+    kind: 'paragraph',
+    inlines: [
+      `Run ${run.startedAt} → ${run.finishedAt} on ${describeMachine(run)}. `,
+      `SLO: ${sloText}. Backends are ranked by `,
+      { text: 'max sustainable throughput', strong: true },
+      ': the highest achieved rate of a valid step meeting the SLO. The memory backend is the control row (the HTTP ceiling with no database) and is never recommended.',
+    ],
+  });
+
+  blocks.push({ kind: 'heading', level: 2, text: 'Recommendation' });
+  blocks.push({
+    kind: 'list',
+    items: workloads.map((w): Inline[] => [
+      { text: `${w.workload}: `, strong: true },
+      w.recommendation.backend === null
+        ? { text: 'none', strong: true }
+        : {
+            text: w.recommendation.tiedWith.length > 0 ? `${w.recommendation.backend} (tie)` : w.recommendation.backend,
+            strong: true,
+          },
+      ` — ${w.recommendation.reason}`,
+    ]),
+  });
+  const skipped = skippedBackends(run);
+  if (skipped.length > 0) {
+    blocks.push({
+      kind: 'paragraph',
+      inlines: [
+        { text: 'Not measured: ', strong: true },
+        skipped.map((s) => s.backend).join(', '),
+        ' (see "Backends not run" below); the ranking covers only the backends measured.',
+      ],
+    });
+  }
+
+  for (const w of workloads) blocks.push(...workloadBlocks(run, w, charts));
+
+  blocks.push({ kind: 'heading', level: 2, text: 'Backends not run' });
+  blocks.push(
+    skipped.length === 0
+      ? { kind: 'paragraph', inlines: ['Every backend of the scenario was measured.'] }
+      : {
+          kind: 'table',
+          header: ['backend', 'why'],
+          rows: skipped.map((s) => [[{ text: s.backend, strong: true }], [s.reason]]),
+        },
+  );
+
+  blocks.push({ kind: 'heading', level: 2, text: 'Profiles' });
+  blocks.push(
+    run.profiles.length === 0
+      ? { kind: 'paragraph', inlines: [`No profile taken (profile: ${run.scenario.profile}).`] }
+      : {
+          kind: 'table',
+          header: ['tool', 'backend', 'workload', 'load', 'result'],
+          rows: run.profiles.map((p) => [
+            [p.tool],
+            [p.backend],
+            [p.workload],
+            [formatTarget(p.target, run.scenario.stepKind)],
+            p.ok && p.htmlPath
+              ? [{ text: basename(p.htmlPath), href: p.htmlPath }]
+              : [{ text: 'failed: ', strong: true }, p.error ?? 'no reason recorded'],
+          ]),
+        },
+  );
+
+  blocks.push({ kind: 'heading', level: 2, text: 'Environment' });
+  const e = run.environment;
+  blocks.push({
+    kind: 'table',
+    header: ['what', 'value'],
+    rows: [
+      ['CPU', `${e.cpuModel}, ${e.cores} logical cores`],
+      ['memory', formatBytes(e.memoryTotalBytes)],
+      ['OS', `${e.os.distro ?? e.os.platform} (kernel ${e.os.release})`],
+      ['host', e.hostname],
+      ['Node', e.node],
+      ['load generator (rate steps)', e.loadGenerator.openModel],
+      ['load generator (concurrency steps)', e.loadGenerator.closedModel],
+      ...Object.entries(e.serverVersions).map(([k, v]) => [`${k} version`, v]),
+    ].map(([k, v]) => [[k ?? ''], [v ?? '']]),
+  });
+
+  blocks.push({ kind: 'heading', level: 2, text: 'Scenario' });
+  const sc = run.scenario;
+  blocks.push({
+    kind: 'list',
+    items: [
+      [`name: ${sc.name}; workloads: ${sc.workloads.join(', ')}; backends: ${sc.backends.join(', ')}`],
+      [
+        `${sc.stepKind === 'rate' ? 'rate steps (open model, latency from the intended send time)' : 'concurrency steps (closed model)'}: ${sc.stepValues.map(formatCount).join(', ')}${sc.stepKind === 'rate' ? ' RPS' : ' connections'}`,
+      ],
+      [
+        `${sc.stepDurationS} s measured per step after ${sc.warmupS} s warm-up; request timeout ${formatCount(sc.requestTimeoutMs)} ms`,
+      ],
+      [
+        `ids: ${sc.idDistribution}; seed: ${sc.seed ?? 'not recorded'}; stop after ${sc.stopAfterFailedSteps || 'no'} consecutive SLO misses`,
+      ],
+      ...sc.mixes.map((m): Inline[] => [
+        `${m.workload} mix: `,
+        Object.entries(m.weights)
+          .map(([t, wt]) => `${t} ×${wt}`)
+          .join(', '),
+      ]),
+    ],
+  });
+
+  if (run.notes.length > 0) {
+    blocks.push({ kind: 'heading', level: 2, text: 'Notes from the run' });
+    blocks.push({ kind: 'list', items: run.notes.map((n) => [n]) });
+  }
+
+  blocks.push({ kind: 'heading', level: 2, text: 'How to reproduce' });
+  const resultsDir = basename(resolve(runDir, '..'));
+  blocks.push({
+    kind: 'code',
+    text: `storebench compare --from ${resultsDir}/${run.runId}/run.json\n# regenerate this report and its charts from run.json alone:\nstorebench report ${resultsDir}/${run.runId}`,
+  });
+  return blocks;
+}
+
+function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]): Block[] {
+  const blocks: Block[] = [];
+  blocks.push({ kind: 'heading', level: 2, text: `Workload: ${w.workload}` });
+  blocks.push({ kind: 'paragraph', inlines: [`Dataset ${describeDataset(run, w.workload)}.`] });
+  const commonLabel =
+    w.commonTarget === null ? 'p99 at a common load' : `p99 at ${formatTarget(w.commonTarget, w.kind)}`;
+  blocks.push({
+    kind: 'table',
+    header: [
+      'rank',
+      'backend',
+      'max sustainable RPS',
+      commonLabel,
+      'errors',
+      'seeding time',
+      'size on disk',
+      'invalid steps',
+    ],
+    align: ['right', 'left', 'right', 'right', 'left', 'right', 'right', 'right'],
+    rows: w.ranking.map((r, i) => {
+      const s = r.sustainable;
+      const rank = r.isControl ? 'control' : s.maxSustainableRps === null ? '—' : String(i + 1);
+      const sustained: Inline[] =
+        s.maxSustainableRps === null
+          ? ['none met the SLO']
+          : [
+              { text: formatRps(s.maxSustainableRps), strong: r.backend === w.recommendation.backend },
+              s.atTarget === null ? '' : ` (at ${formatTarget(s.atTarget, w.kind)})`,
+              s.ceilingNotReached ? ', ceiling not reached' : '',
+            ];
+      return [
+        [rank],
+        [{ text: r.isControl ? `${r.backend} (control)` : r.backend, strong: r.backend === w.recommendation.backend }],
+        sustained,
+        [r.p99AtCommonMs === null ? '—' : formatMs(r.p99AtCommonMs)],
+        [ladderErrorsCell(r)],
+        [r.dataset?.seedDurationS === undefined ? 'not recorded' : formatSeconds(r.dataset.seedDurationS)],
+        [
+          r.dataset?.sizeOnDiskBytes === undefined
+            ? r.isControl
+              ? 'in memory'
+              : 'not recorded'
+            : formatBytes(r.dataset.sizeOnDiskBytes),
+        ],
+        [r.invalidSteps.length === 0 ? '0' : `${r.invalidSteps.length} of ${r.steps.length}`],
+      ];
+    }),
+  });
+  blocks.push({
+    kind: 'paragraph',
+    inlines: [
+      { text: 'Recommendation: ', strong: true },
+      w.recommendation.backend === null ? { text: 'none. ', strong: true } : '',
+      w.recommendation.reason,
+    ],
+  });
+  for (const chart of charts.filter((c) => c.workload === w.workload))
+    blocks.push({ kind: 'image', src: chart.relativePath, alt: chart.title });
+
+  const invalid = w.rows.flatMap((r) => r.invalidSteps);
+  if (invalid.length > 0) {
+    blocks.push({ kind: 'heading', level: 3, text: 'Invalid steps (excluded from the ranking)' });
+    blocks.push({
+      kind: 'list',
+      items: invalid.map((s): Inline[] => [
+        { text: `${s.backend} at ${formatTarget(s.target, s.kind)}`, strong: true },
+        `: ${s.invalidReasons.join('; ') || 'no reason recorded'}`,
+      ]),
+    });
+  }
+  blocks.push({
+    kind: 'details',
+    summary: `Every step of ${w.workload} (${w.rows.reduce((n, r) => n + r.steps.length, 0)})`,
+    blocks: [stepsTable(w)],
+  });
+  return blocks;
+}
+
+function stepsTable(w: WorkloadReport): Block {
+  const steps: StepResult[] = w.rows.flatMap((r) => [...r.steps].sort((a, b) => a.target - b.target));
+  return {
+    kind: 'table',
+    header: [
+      'backend',
+      w.kind === 'rate' ? 'offered RPS' : 'connections',
+      'achieved RPS',
+      'p50',
+      'p99',
+      'max',
+      'errors',
+      'valid',
+      'SLO',
+    ],
+    align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+    rows: steps.map((s) => [
+      [s.backend],
+      [formatCount(s.target)],
+      [formatRps(s.achievedRps)],
+      [formatMs(s.latencyMs.p50)],
+      [formatMs(s.latencyMs.p99)],
+      [formatMs(s.latencyMs.max)],
+      [formatPercent(s.errors.rate)],
+      [s.valid ? 'yes' : { text: `INVALID: ${s.invalidReasons.join('; ')}`, strong: true }],
+      [s.slo.met ? 'met' : `missed: ${s.slo.reasons.join('; ')}`],
+    ]),
+  };
+}
+
+/** Errors at the sustainable step (what the ranking stands on), then over the whole ladder by class. */
+function ladderErrorsCell(r: BackendRow): string {
+  const best = r.steps.find((s) => s.target === r.sustainable.atTarget && s.valid && s.slo.met);
+  const atBest = best ? `${formatPercent(best.errors.rate)} at the sustainable step; ` : '';
+  const ladder = r.errors.total === 0 ? '0' : `${formatPercent(r.errors.rate)} (${r.errors.classes})`;
+  return `${atBest}${ladder} over the whole ladder`;
+}

@@ -1,0 +1,268 @@
+/**
+ * The shape of `results/<run-id>/run.json`: everything a run measured, enough
+ * to render charts and reports and to reproduce the run. This shape is a
+ * contract with the report renderer: add optional fields, never rename or
+ * remove. Units are in the field names (Ms, Rps, Bytes, Percent, S).
+ */
+
+/** Bumped only on a breaking change of this shape. */
+export const RUN_SCHEMA_VERSION = 1;
+
+/** The whole run: one file per run. */
+export interface RunResult {
+  schemaVersion: typeof RUN_SCHEMA_VERSION;
+  /** `YYYYMMDD-HHMMSS-<suffix>`; also the folder name under results/. */
+  runId: string;
+  /** ISO 8601 timestamps. */
+  startedAt: string;
+  finishedAt: string;
+  environment: EnvironmentInfo;
+  /** The validated scenario as run (defaults filled in), so the run is reproducible from this file. */
+  scenario: ScenarioRecord;
+  /** One entry per (backend, workload) whose data was loaded; fingerprint passed in by the seeding stage. */
+  datasets: DatasetRecord[];
+  /** Every measured step, in the order run, warm-up excluded. */
+  steps: StepResult[];
+  /** Max sustainable throughput per (backend, workload) under the scenario's SLO. */
+  summary: SustainableThroughput[];
+  /** Profiles taken (clinic doctor/flame); failures are recorded here, never fatal. */
+  profiles: ProfileRecord[];
+  /** Free-form problems met during the run that did not stop it (a backend skipped, a sampler without /proc...). */
+  notes: string[];
+  /** Backends the scenario asked for that could not be measured, with the reason (written by `compare`). */
+  skippedBackends?: SkippedBackendRecord[];
+}
+
+/** A backend the run wanted but could not provision, seed, serve or verify. */
+export interface SkippedBackendRecord {
+  backend: string;
+  reason: string;
+}
+
+/** How `storebench compare` set the run up (absent in runs written by `storebench load`). */
+export interface CompareSettings {
+  /** Dataset scale every backend was seeded with (name or primary record count). */
+  scale: string | number;
+  /** Seed of the dataset generator. */
+  datasetSeed: number;
+  /** How servers were obtained: auto | local | docker | external. */
+  provision: string;
+  /** Node cluster workers of each API server. */
+  workers: number;
+  /** Read-through cache in front of each backend, when any. */
+  cache?: 'redis';
+  /** The preset the run started from. */
+  preset: 'default' | 'full';
+}
+
+/** The machine and software the run used. */
+export interface EnvironmentInfo {
+  hostname: string;
+  /** e.g. "AMD EPYC 7B13" (first CPU model in os.cpus()). */
+  cpuModel: string;
+  /** Logical cores visible to the process. */
+  cores: number;
+  memoryTotalBytes: number;
+  os: {
+    platform: string;
+    release: string;
+    /** PRETTY_NAME from /etc/os-release when present, e.g. "Debian GNU/Linux 12 (bookworm)". */
+    distro: string | null;
+  };
+  /** process.version, e.g. "v20.20.0". */
+  node: string;
+  /** Load generator name and version, e.g. { name: "storebench-open-loop", version: "1" } plus autocannon's version. */
+  loadGenerator: { openModel: string; closedModel: string };
+  /** Versions of the servers under test, passed in by the caller, e.g. { postgres: "15.8", storebench: "0.1.0" }. */
+  serverVersions: Record<string, string>;
+}
+
+/** A load mix entry as recorded in the scenario. */
+export interface MixRecord {
+  /** Workload name: "usages" | "catalog" | "overview" or a custom one. */
+  workload: string;
+  /** Id distribution for requests that pick an id. */
+  idDistribution: 'uniform' | 'zipfian' | 'last10';
+  /** Request template names with their relative weights, e.g. { "GET /products/:id": 4 }. */
+  weights: Record<string, number>;
+}
+
+/** The scenario as run. Mirrors harness/scenario's validated Scenario. */
+export interface ScenarioRecord {
+  name: string;
+  workloads: string[];
+  backends: string[];
+  /** "rate": open model, values are offered requests/s. "concurrency": closed model, values are connections. */
+  stepKind: StepKind;
+  stepValues: number[];
+  stepDurationS: number;
+  warmupS: number;
+  /** Request timeout; a request slower than this counts as a timeout error. */
+  requestTimeoutMs: number;
+  idDistribution: 'uniform' | 'zipfian' | 'last10';
+  slo: SloRecord;
+  /** Stop a ladder once this many consecutive steps miss the SLO (0 = never stop early). */
+  stopAfterFailedSteps: number;
+  profile: 'none' | 'doctor' | 'flame';
+  /** Mixes used, one per workload. */
+  mixes: MixRecord[];
+  /** Connection pool of rate steps; absent: scaled with the rate (rate / 10, 16..1024). */
+  connections?: number;
+  /** Seed of the request generator (ids, bodies). */
+  seed?: number;
+  /** Index of the step run under the profiler when profile is not "none". */
+  profileStep?: number;
+  /** Present when the run came from `storebench compare`: what it provisioned and seeded. */
+  compare?: CompareSettings;
+}
+
+export type StepKind = 'rate' | 'concurrency';
+
+/** Service level objective a step must meet to count as sustainable. */
+export interface SloRecord {
+  /** Default 50. */
+  p99Ms: number;
+  /** Fraction 0..1 of requests allowed to fail (any error class). Default 0.01. */
+  maxErrorRate: number;
+  /** A rate step must also achieve at least this fraction of its offered rate. Default 0.95. */
+  minAchievedRatio: number;
+}
+
+/** Data a (backend, workload) pair was seeded with. */
+export interface DatasetRecord {
+  backend: string;
+  workload: string;
+  /** Stable hash of the generator seed + scale (or the imported files), from the dataset stage. */
+  fingerprint: string;
+  /** Scale facts, e.g. { products: 100000, styles: 200000 } or { records: 1000000 }. */
+  scale: Record<string, number>;
+  seedDurationS?: number;
+  sizeOnDiskBytes?: number;
+}
+
+/** Latency figures of a step, in milliseconds, from an HDR histogram (1 µs resolution). */
+export interface LatencySummary {
+  /** Number of latency samples (completed + timed-out requests of the measured window). */
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  /**
+   * Percentile distribution for HDR plots: [percentile (0..100), latency ms] pairs at
+   * 0, 50, 75, 90, 95, 99, 99.9, 99.99, 100.
+   */
+  distribution: Array<[number, number]>;
+}
+
+/** Errors of a step by class. Counts are of requests in the measured window. */
+export interface ErrorCounts {
+  /** Sum of every class below. */
+  total: number;
+  /** total / requests scheduled (rate) or sent (concurrency); 0..1. */
+  rate: number;
+  /** Non-2xx responses keyed by status code, e.g. { "500": 12, "503": 3 }. */
+  byStatus: Record<string, number>;
+  /** Requests that got no response within requestTimeoutMs. */
+  timeouts: number;
+  /** Connection refused/reset, parse errors and other socket-level failures. */
+  socket: number;
+  /** 2xx responses whose body failed the mix's check. */
+  bodyMismatch: number;
+  /** Requests never sent because the load generator had no free connection (rate steps only). */
+  notSent: number;
+}
+
+/** CPU and memory of one role's processes during a step (sampled from /proc). */
+export interface ResourceUsage {
+  role: 'server' | 'database' | 'loadgen';
+  /** The pids sampled (a role can have several: cluster workers, database backends). */
+  pids: number[];
+  /** CPU as % of one core (200 = two cores busy), averaged over the step. */
+  cpuPercentAvg: number;
+  /** Pids that used at least 10% of a core over the step (the ones doing the work; helpers such as esbuild excluded). */
+  activePids?: number;
+  /** Highest CPU % of any sampling interval. */
+  cpuPercentMax: number;
+  /**
+   * Time the processes were runnable but waiting for a CPU (from /proc/<pid>/schedstat), as % of one core,
+   * averaged over the step. High values mean the box, not the process, was the limit (shared or overloaded cores).
+   */
+  cpuWaitPercentAvg?: number;
+  /** Resident set size summed over pids, averaged / highest over samples. */
+  rssBytesAvg: number;
+  rssBytesMax: number;
+  /** Number of samples taken; 0 means nothing could be sampled (no /proc, pids gone). */
+  samples: number;
+}
+
+/** One measured step of a ladder. */
+export interface StepResult {
+  backend: string;
+  workload: string;
+  kind: StepKind;
+  /** 0-based position in its ladder. */
+  index: number;
+  /** Offered requests/s (rate steps) or connections (concurrency steps). */
+  target: number;
+  /** Connections the load generator used. */
+  connections: number;
+  /** Measured window length (warm-up excluded). */
+  durationS: number;
+  warmupS: number;
+  startedAt: string;
+  /** Requests the schedule called for per second (rate steps); for concurrency steps equal to achievedRps. */
+  offeredRps: number;
+  /**
+   * Responses (any status) that arrived during the measured window, per second. Answers to warm-up
+   * requests arriving in the window count too, so after a backlog it can exceed offeredRps a little.
+   */
+  achievedRps: number;
+  /** Requests scheduled / sent / completed with a response (any status) in the measured window. */
+  requests: { scheduled: number; sent: number; completed: number; ok: number };
+  /** Latency from the intended send time (rate steps, coordinated omission corrected) or from the actual send (concurrency steps). */
+  latencyMs: LatencySummary;
+  errors: ErrorCounts;
+  resources: ResourceUsage[];
+  /** False when the load generator, not the server, limited the step; see invalidReasons. */
+  valid: boolean;
+  invalidReasons: string[];
+  /** Whether the step met the SLO, with the reasons when not. */
+  slo: { met: boolean; reasons: string[] };
+  /** Total bytes of response bodies read (throughput in bytes/s = bytesRead / durationS). */
+  bytesRead: number;
+  /** Latency per request template name (same units); only templates with at least one sample. */
+  byTemplate?: Record<string, { count: number; errors: number; p50: number; p99: number; max: number }>;
+}
+
+/** Highest step meeting the SLO for one (backend, workload). */
+export interface SustainableThroughput {
+  backend: string;
+  workload: string;
+  kind: StepKind;
+  /** Achieved RPS of the best valid step meeting the SLO; null when none met it. */
+  maxSustainableRps: number | null;
+  /** Target of that step (offered RPS or connections); null when none. */
+  atTarget: number | null;
+  /** p99 at that step. */
+  p99Ms: number | null;
+  /** True when the ladder stopped before a step failed the SLO (the real ceiling may be higher). */
+  ceilingNotReached: boolean;
+}
+
+/** One clinic profile attempt. */
+export interface ProfileRecord {
+  tool: 'doctor' | 'flame';
+  backend: string;
+  workload: string;
+  /** The step's target it ran under. */
+  target: number;
+  ok: boolean;
+  /** Path of the HTML report relative to the run folder, when ok. */
+  htmlPath: string | null;
+  /** Why it failed (clinic missing, exit code, no output...), when not ok. */
+  error: string | null;
+}

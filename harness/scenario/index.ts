@@ -1,0 +1,3 @@
+export { DEFAULT_STEP_VALUES, scenarioSchema, type Scenario, type ScenarioInput } from './schema.ts';
+export { loadScenarioFile, parseScenario, ScenarioError } from './load.ts';
+export { mixFor, mixRecord, scenarioRecord } from './mixes.ts';

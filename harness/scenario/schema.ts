@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** Step values per kind when a scenario gives none. */
+export const DEFAULT_STEP_VALUES = {
+  rate: [250, 500, 1000, 2000, 4000, 8000],
+  concurrency: [16, 32, 64, 128, 256, 512],
+} as const;
+
+const positive = z.number().positive();
+const workload = z.enum(['usages', 'catalog', 'overview']);
+
+/**
+ * A load scenario as written in a YAML/JSON file or assembled from CLI flags.
+ * Everything has a default except what can only come from the user.
+ */
+export const scenarioSchema = z
+  .strictObject({
+    name: z.string().min(1).max(100).default('adhoc'),
+    workloads: z.array(workload).min(1).default(['catalog']),
+    /** Labels of the backends to load (the compare stage provisions and serves them). */
+    backends: z.array(z.string().min(1)).min(1).default(['memory']),
+    stepKind: z.enum(['rate', 'concurrency']).default('rate'),
+    /** Offered RPS (rate) or connections (concurrency); default per kind (DEFAULT_STEP_VALUES). */
+    stepValues: z.array(positive).min(1).optional(),
+    stepDurationS: positive.max(3600).default(10),
+    warmupS: z.number().min(0).max(600).default(3),
+    requestTimeoutMs: z.number().int().min(10).max(120_000).default(10_000),
+    idDistribution: z.enum(['uniform', 'zipfian', 'last10']).default('last10'),
+    slo: z
+      .strictObject({
+        p99Ms: positive.default(50),
+        maxErrorRate: z.number().min(0).max(1).default(0.01),
+        minAchievedRatio: z.number().min(0).max(1).default(0.95),
+      })
+      .prefault({}),
+    stopAfterFailedSteps: z.number().int().min(0).default(2),
+    profile: z.enum(['none', 'doctor', 'flame']).default('none'),
+    /** Which step (index) runs under the profiler; default the last. */
+    profileStep: z.number().int().min(0).optional(),
+    /** Connection pool of rate steps; default rate / 10 within 16..1024. */
+    connections: z.number().int().min(1).max(10_000).optional(),
+    seed: z.number().int().default(1),
+    /** Dataset scale the servers were seeded with (tiny|small|medium|full or a count): sets the id ranges. */
+    scale: z.union([z.string().min(1), z.number().int().positive()]).default('tiny'),
+    /** Id ranges overriding the scale's. */
+    maxProductId: z.number().int().positive().optional(),
+    maxGameId: z.number().int().positive().optional(),
+    /** usages: fraction of requests reading back ids this run created. */
+    readBackFraction: z.number().min(0).max(1).default(0),
+  })
+  .transform((s) => ({ ...s, stepValues: s.stepValues ?? [...DEFAULT_STEP_VALUES[s.stepKind]] }));
+
+/** A validated scenario with every default filled in. */
+export type Scenario = z.output<typeof scenarioSchema>;
+/** What a scenario file may contain (most fields optional). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
