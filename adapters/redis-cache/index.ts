@@ -13,6 +13,8 @@ export interface CacheOptions {
 
 type Outcome = 'hit' | 'miss' | 'error';
 
+const DEFAULT_PREFIX = 'storebench:';
+
 /**
  * Wraps any backend with a Redis read-through cache for catalog reads and overview gets.
  * Not-found answers are not cached: a 404 is cheap to recompute and caching it would
@@ -20,7 +22,7 @@ type Outcome = 'hit' | 'miss' | 'error';
  */
 export function withCache(backend: Backend, redis: { url: string } | Redis, options: CacheOptions = {}): Backend {
   const ttl = options.ttlSeconds ?? 60;
-  const prefix = options.keyPrefix ?? 'storebench:';
+  const prefix = options.keyPrefix ?? DEFAULT_PREFIX;
   const owned = !(redis instanceof Redis);
   const client =
     redis instanceof Redis
@@ -110,6 +112,7 @@ export function withCache(backend: Backend, redis: { url: string } | Redis, opti
       await flushPrefix().catch(() => count('error'));
     },
     ping: () => backend.ping(),
+    ...(backend.sizeOnDisk && { sizeOnDisk: backend.sizeOnDisk.bind(backend) }),
     serverVersion: async () => `${await backend.serverVersion()} + Redis`,
     instrument(registry: Registry) {
       counter = new Counter({
@@ -126,12 +129,31 @@ export function withCache(backend: Backend, redis: { url: string } | Redis, opti
     },
   };
 
-  async function flushPrefix(): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await client.unlink(...keys);
-    } while (cursor !== '0');
+  function flushPrefix(): Promise<void> {
+    return unlinkPrefix(client, prefix);
+  }
+}
+
+/** Removes every key under `prefix` (SCAN + UNLINK, never FLUSHALL: the Redis may hold other data). */
+async function unlinkPrefix(client: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await client.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+/**
+ * Empties the cache of every wrapper using `keyPrefix` on this Redis, so a measurement never starts
+ * with values another backend (or an earlier run) put there.
+ */
+export async function clearCache(url: string, keyPrefix = DEFAULT_PREFIX): Promise<void> {
+  const client = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
+  try {
+    await client.connect();
+    await unlinkPrefix(client, keyPrefix);
+  } finally {
+    client.disconnect();
   }
 }

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { startApiProcess, type ApiProcess } from '../compare/index.ts';
+import { startApiProcess, type ApiProcess } from '../topology/index.ts';
 
 const USAGE_BODY = JSON.stringify({
   patientId: '100',

@@ -12,6 +12,7 @@ import {
 import type { ProvisionMode } from '../provision/index.ts';
 import type { RunResult } from '../results/index.ts';
 import { ScenarioError } from '../scenario/index.ts';
+import { BALANCER_POLICIES, parseTopology, type BalancerPolicy, type Topology } from '../topology/index.ts';
 
 const d = PRESETS.default;
 const f = PRESETS.full;
@@ -24,7 +25,7 @@ steps.csv, charts/*.png, report.md and report.html.
 
 Defaults (about 10 minutes on 2 cores): every backend (memory, postgres, cassandra, mongo),
 every workload (usages, catalog, overview), scale ${d.scale}, rate steps ${d.stepValues.join(',')} RPS of
-${d.stepDurationS} s after ${d.warmupS} s warm-up, each ladder stops at its first SLO miss (p99 <= 50 ms, errors <= 1%).
+${d.stepDurationS} s after ${d.warmupS} s warm-up; a ladder stops after ${d.stopAfterFailedSteps} SLO misses in a row (p99 <= 50 ms, errors <= 1%).
 
   --full                  full scale (1M products, 10M overview records), steps ${f.stepValues.join(',')},
                           ${f.stepDurationS} s steps after ${f.warmupS} s warm-up; hours, not minutes
@@ -38,10 +39,15 @@ ${d.stepDurationS} s after ${d.warmupS} s warm-up, each ladder stops at its firs
   --warmup S              warm-up seconds per step
   --stop-after N          stop a ladder after N consecutive SLO misses (0 = run every step)
   --distribution D        ids drawn uniform | zipfian | last10 (default last10)
+  --slow-fraction F       catalog: this fraction of requests asks for a page of 1,000 products (default 0)
   --slo-p99 MS            default 50
   --slo-errors FRACTION   default 0.01
-  --workers N             node cluster workers per API server (default 1)
+  --workers N             node cluster workers per API process (default 1)
+  --instances N           API processes behind nginx (default 1)
+  --balancer P            nginx policy over the instances: least_conn (default) | round_robin
   --cache redis           put the Redis read-through cache in front of every backend
+  --topologies LIST       measure several API layouts per backend, each labelled in the report, e.g.
+                          1,4:round_robin,4:least_conn,4:least_conn:redis (instances[:policy][:redis][:wN])
   --provision MODE        auto | local | docker | external (default auto)
   --postgres-url URL, --cassandra-url URL, --mongo-url URL, --redis-url URL
                           servers you run (with --provision external)
@@ -126,9 +132,13 @@ function parse(argv: string[]) {
       warmup: { type: 'string' },
       'stop-after': { type: 'string' },
       distribution: { type: 'string' },
+      'slow-fraction': { type: 'string' },
       'slo-p99': { type: 'string' },
       'slo-errors': { type: 'string' },
       workers: { type: 'string' },
+      instances: { type: 'string' },
+      balancer: { type: 'string' },
+      topologies: { type: 'string' },
       cache: { type: 'string' },
       provision: { type: 'string' },
       'postgres-url': { type: 'string' },
@@ -160,6 +170,17 @@ function flagsInput(values: ReturnType<typeof parse>['values']): ComparePlanInpu
       .map((s) => s.trim())
       .filter(Boolean);
   if (values.cache !== undefined && values.cache !== 'redis') throw new RangeError('--cache: only `redis`');
+  if (values.balancer !== undefined && !(BALANCER_POLICIES as readonly string[]).includes(values.balancer)) {
+    throw new RangeError(`--balancer: ${BALANCER_POLICIES.join(' | ')}`);
+  }
+  const layoutDefaults = {
+    ...(values.workers && { workers: num('workers', values.workers) }),
+    ...(values.balancer && { balancer: values.balancer as BalancerPolicy }),
+    ...(values.cache === 'redis' && { cache: true }),
+  };
+  let topologies: Topology[] | undefined;
+  if (values.topologies) topologies = list(values.topologies).map((t) => parseTopology(t, layoutDefaults));
+  else if (values.instances || values.balancer) topologies = [parseTopology(values.instances ?? '1', layoutDefaults)];
   // --full means the full preset's ladder, even over the ladder of a --from run; explicit flags still win.
   const full = PRESETS.full;
   const scenario: Record<string, unknown> = values.full
@@ -175,6 +196,7 @@ function flagsInput(values: ReturnType<typeof parse>['values']): ComparePlanInpu
   if (values.warmup) scenario.warmupS = num('warmup', values.warmup);
   if (values['stop-after']) scenario.stopAfterFailedSteps = num('stop-after', values['stop-after']);
   if (values.distribution) scenario.idDistribution = values.distribution;
+  if (values['slow-fraction']) scenario.slowFraction = num('slow-fraction', values['slow-fraction']);
   if (values['slo-p99'] || values['slo-errors']) {
     scenario.slo = {
       ...(values['slo-p99'] && { p99Ms: num('slo-p99', values['slo-p99']) }),
@@ -195,6 +217,7 @@ function flagsInput(values: ReturnType<typeof parse>['values']): ComparePlanInpu
     ...(values['dataset-seed'] && { datasetSeed: num('dataset-seed', values['dataset-seed']) }),
     ...(values.workers && { workers: num('workers', values.workers) }),
     ...(values.cache === 'redis' && { cache: 'redis' as const }),
+    ...(topologies && { topologies }),
     ...(values.provision && { provision: values.provision as ProvisionMode }),
     ...(Object.keys(externalUrls).length > 0 && { externalUrls }),
     ...(values['allow-reset'] && { allowReset: true }),

@@ -5,9 +5,11 @@ import { WORKLOADS, type Backend, type WorkloadName } from '../../core/backend.t
 import { primaryCount } from '../../core/dataset/index.ts';
 import { serve } from '../../core/http/index.ts';
 import { seedWorkload } from '../dataset/index.ts';
+import { BALANCER_POLICIES, startTopology, topologyLabel, type BalancerPolicy } from '../topology/index.ts';
 
 const HELP = `usage: storebench serve [--backend memory|postgres|cassandra|mongo] [--url URL] [--port 3000]
                        [--host 127.0.0.1] [--workers N] [--no-migrate]
+                       [--instances N --balancer least_conn|round_robin]
                        [--cache redis --redis-url URL]
                        [--seed usages,catalog,overview|all --scale small --dataset-seed 1]
 
@@ -15,7 +17,11 @@ Serves the API on one backend until SIGTERM/SIGINT (then finishes in-flight requ
 
 --seed fills the listed workloads with the deterministic data set before serving (after reset(), so
 existing rows of those workloads are replaced). The memory backend is seeded in every worker, since
-its data lives in the process; a database backend is seeded once.`;
+its data lives in the process; a database backend is seeded once.
+
+--instances N (N > 1) starts N API processes on free loopback ports, each with --workers workers, and
+nginx on --port in front of them (least_conn by default). The memory backend keeps its data per process,
+so writes made through one process are not seen by the others.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -26,6 +32,8 @@ export async function run(argv: string[]): Promise<number> {
       port: { type: 'string', default: '3000' },
       host: { type: 'string', default: '127.0.0.1' },
       workers: { type: 'string', default: '1' },
+      instances: { type: 'string', default: '1' },
+      balancer: { type: 'string', default: 'least_conn' },
       cache: { type: 'string' },
       'redis-url': { type: 'string' },
       'no-migrate': { type: 'boolean', default: false },
@@ -81,6 +89,52 @@ export async function run(argv: string[]): Promise<number> {
     console.error('--dataset-seed must be an integer');
     return 2;
   }
+  const instances = Number(values.instances);
+  if (!Number.isInteger(instances) || instances < 1 || instances > 64) {
+    console.error('--instances must be an integer 1..64');
+    return 2;
+  }
+  if (!(BALANCER_POLICIES as readonly string[]).includes(values.balancer)) {
+    console.error(`--balancer must be one of ${BALANCER_POLICIES.join(', ')}`);
+    return 2;
+  }
+  const seedOne = async (backend: Backend): Promise<void> => {
+    await backend.reset();
+    for (const workload of seedWorkloads) {
+      const started = performance.now();
+      const seeded = await seedWorkload(backend, workload, { scale, seed: datasetSeed, fingerprint: false });
+      const rows = Object.values(seeded.load.rows).reduce((a, b) => a + b, 0);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`seeded ${workload} (${seeded.source}): ${rows} rows in ${seconds} s`);
+    }
+  };
+  if (instances > 1) {
+    // Migrate and seed a database once here; the instances then only serve.
+    if (name !== 'memory' && (!values['no-migrate'] || seedWorkloads.length > 0)) {
+      const backend = await createBackend(name, values.url);
+      try {
+        if (!values['no-migrate']) await backend.migrate();
+        if (seedWorkloads.length > 0) await seedOne(backend);
+      } finally {
+        await backend.close();
+      }
+    }
+    const topology = {
+      instances,
+      workers,
+      balancer: values.balancer as BalancerPolicy,
+      cache: values.cache === 'redis',
+    };
+    const running = await startTopology(topology, {
+      backend: name,
+      ...(values.url && { url: values.url }),
+      ...(redisUrl && { redisUrl }),
+      ...(name === 'memory' && seedWorkloads.length > 0 && { seed: { workloads: seedWorkloads, scale, datasetSeed } }),
+      port,
+    });
+    console.log(`storebench serving ${name} on ${running.url} (${topologyLabel(topology)} behind nginx)`);
+    return new Promise<number>(() => {}); // the process registry stops nginx and the instances on SIGTERM/SIGINT
+  }
   const server = await serve({
     createBackend: async () => {
       const backend = await createBackend(name, values.url);
@@ -90,19 +144,7 @@ export async function run(argv: string[]): Promise<number> {
     host: values.host,
     workers,
     migrate: !values['no-migrate'],
-    ...(seedWorkloads.length > 0 && {
-      seedPerProcess: name === 'memory',
-      seed: async (backend: Backend) => {
-        await backend.reset();
-        for (const workload of seedWorkloads) {
-          const started = performance.now();
-          const seeded = await seedWorkload(backend, workload, { scale, seed: datasetSeed, fingerprint: false });
-          const rows = Object.values(seeded.load.rows).reduce((a, b) => a + b, 0);
-          const seconds = ((performance.now() - started) / 1000).toFixed(1);
-          console.log(`seeded ${workload} (${seeded.source}): ${rows} rows in ${seconds} s`);
-        }
-      },
-    }),
+    ...(seedWorkloads.length > 0 && { seedPerProcess: name === 'memory', seed: seedOne }),
   });
   console.log(`storebench serving ${name} on ${server.url} (${workers} worker${workers > 1 ? 's' : ''})`);
   return new Promise<number>(() => {}); // runs until a signal ends the process

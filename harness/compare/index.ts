@@ -1,10 +1,3 @@
-export {
-  serveCommand,
-  startApiProcess,
-  STOREBENCH_BIN,
-  type ApiProcess,
-  type ApiProcessOptions,
-} from './api-process.ts';
 export { CompareStoppedError, runCompare, type CompareOutcome } from './run.ts';
 export {
   comparePlan,

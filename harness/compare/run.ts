@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBackend, SERVER_OF, type BackendName } from '../../adapters/registry.ts';
+import { clearCache } from '../../adapters/redis-cache/index.ts';
 import type { Backend, WorkloadName } from '../../core/backend.ts';
 import { seedWorkload } from '../dataset/index.ts';
 import { processTree, profileServer, ProgressDisplay, runLadder } from '../load/index.ts';
@@ -11,7 +12,14 @@ import { newRunResult, writeRun, type DatasetRecord, type RunResult } from '../r
 import { mixFor, scenarioRecord } from '../scenario/index.ts';
 import type { ServerKind } from '../servers/endpoints.ts';
 import { startMemoryReference, verifyBackends, VerifyMismatchError, type VerifyReport } from '../verify/index.ts';
-import { serveCommand, startApiProcess, type ApiProcess } from './api-process.ts';
+import {
+  memoryLayoutProblem,
+  serveCommand,
+  startTopology,
+  topologyLabel,
+  type RunningTopology,
+  type Topology,
+} from '../topology/index.ts';
 import type { ComparePlan } from './settings.ts';
 
 export interface CompareOutcome {
@@ -57,7 +65,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
   const verified: VerifyReport[] = [];
 
   let redis: ProvisionedSet | null = null;
-  if (plan.settings.cache === 'redis') {
+  if (plan.settings.topologies.some((t) => t.cache)) {
     redis = await provisionServers(['redis'], provisionOptions(plan));
   }
   try {
@@ -107,10 +115,9 @@ async function compareBackend(
   log: Log,
   save: () => Promise<void>,
 ): Promise<BackendOutcome> {
-  const { scenario, settings } = plan;
+  const { settings } = plan;
   const kind = SERVER_OF[backend];
   let servers: ProvisionedSet | null = null;
-  let api: ApiProcess | null = null;
   const verified: VerifyReport[] = [];
   try {
     // 1. The database server.
@@ -143,35 +150,90 @@ async function compareBackend(
       }
     }
 
-    // 3. The API, as its own process.
-    try {
-      api = await startApiProcess({
+    // 3. Each API layout in turn: start it, verify it, load it, stop it.
+    const labelled = settings.topologies.length > 1;
+    for (const topology of settings.topologies) {
+      const label = labelled ? `${backend} ${topologyLabel(topology)}` : backend;
+      const problem = kind ? null : memoryLayoutProblem(topology);
+      if (problem) {
+        result.notes.push(`${label} not measured: ${problem}`);
+        log(`compare: ${label}: not measured: ${problem}`);
+        continue;
+      }
+      const outcome = await measureTopology(plan, {
         backend,
-        ...(endpoint && { url: endpoint.url }),
-        workers: settings.workers,
-        ...(redis?.endpoints.redis && { cache: { redisUrl: redis.endpoints.redis.url } }),
-        ...(!kind && {
-          seed: { workloads: plan.workloads, scale: settings.scale, datasetSeed: settings.datasetSeed },
-        }),
+        label,
+        topology,
+        url: endpoint?.url,
+        dbPid: endpoint?.pid,
+        redisUrl: redis?.endpoints.redis?.url,
+        seeded,
+        result,
+        log,
+        save,
       });
-    } catch (error) {
-      return { skipped: `the API did not start: ${firstLine(error)}`, verified };
+      verified.push(...outcome.verified);
+      if (outcome.skipped) return { skipped: outcome.skipped, verified };
+      if (outcome.mismatch) return { mismatch: outcome.mismatch, verified };
     }
-    log(`compare: ${backend}: API at ${api.url} (pid ${api.pid}, up in ${(api.startupMs / 1000).toFixed(1)} s)`);
+    return { verified };
+  } finally {
+    await servers?.stop();
+  }
+}
 
-    // 4. Same answers as the reference, workload by workload.
+/** One API layout of one backend: start, verify every workload, run every ladder, profile, stop. */
+async function measureTopology(
+  plan: ComparePlan,
+  ctx: {
+    backend: BackendName;
+    label: string;
+    topology: Topology;
+    url: string | undefined;
+    dbPid: number | undefined;
+    redisUrl: string | undefined;
+    seeded: Map<WorkloadName, DatasetRecord>;
+    result: RunResult;
+    log: Log;
+    save: () => Promise<void>;
+  },
+): Promise<BackendOutcome> {
+  const { scenario, settings } = plan;
+  const { backend, label, topology, result, log } = ctx;
+  const verified: VerifyReport[] = [];
+  // A cached layout starts cold: no values left by another backend or an earlier layout.
+  if (topology.cache && ctx.redisUrl) await clearCache(ctx.redisUrl);
+  let api: RunningTopology;
+  try {
+    api = await startTopology(topology, {
+      backend,
+      ...(ctx.url && { url: ctx.url }),
+      ...(ctx.redisUrl && { redisUrl: ctx.redisUrl }),
+      ...(!ctx.url && {
+        seed: { workloads: plan.workloads, scale: settings.scale, datasetSeed: settings.datasetSeed },
+      }),
+    });
+  } catch (error) {
+    return { skipped: `the API (${topologyLabel(topology)}) did not start: ${firstLine(error)}`, verified };
+  }
+  try {
+    log(
+      `compare: ${label}: API at ${api.url} (${topologyLabel(topology)}, up in ${(api.startupMs / 1000).toFixed(1)} s)`,
+    );
+
+    // Same answers as the reference, workload by workload.
     for (const workload of plan.workloads) {
       const reference = await startMemoryReference(workload, settings.scale, settings.datasetSeed);
       try {
         const report = await verifyBackends({
           reference: reference.url,
-          candidates: { [backend]: api.url },
+          candidates: { [label]: api.url },
           workload,
           scale: settings.scale,
           seed: settings.datasetSeed,
         });
         verified.push(report);
-        log(`compare: ${backend}/${workload}: verified ${report.requests} requests, all answers match the reference`);
+        log(`compare: ${label}/${workload}: verified ${report.requests} requests, all answers match the reference`);
       } catch (error) {
         if (error instanceof VerifyMismatchError) {
           verified.push(error.report);
@@ -182,27 +244,27 @@ async function compareBackend(
       } finally {
         await reference.close();
       }
-      if (!kind) {
+      if (!ctx.url && !ctx.seeded.has(workload)) {
         // The API process seeded itself from the same generator, seed and scale as the reference.
-        seeded.set(workload, {
+        const seconds = seedSeconds(api.apis[0]!.output, workload);
+        ctx.seeded.set(workload, {
           backend,
           workload,
           fingerprint: reference.seeded.fingerprint ?? 'unknown',
           scale: tableRows(reference.seeded.tables, reference.seeded.load.rows),
-          ...(seedSeconds(api.output, workload) !== undefined && { seedDurationS: seedSeconds(api.output, workload)! }),
+          ...(seconds !== undefined && { seedDurationS: seconds }),
         });
       }
     }
-    result.datasets.push(...seeded.values());
-    await save();
+    result.datasets.push(...[...ctx.seeded.values()].map((d) => ({ ...d, backend: label })));
+    await ctx.save();
 
-    // 5. The ladders.
+    // The ladders.
     const progress = new ProgressDisplay();
-    const apiPid = api.pid;
-    const dbPid = endpoint?.pid;
+    const dbPid = ctx.dbPid;
     for (const workload of plan.workloads) {
       const ladder = await runLadder({
-        backend,
+        backend: label,
         workload,
         baseUrl: api.url,
         mix: mixFor(workload, scenario),
@@ -215,10 +277,10 @@ async function compareBackend(
         slo: scenario.slo,
         stopAfterFailedSteps: scenario.stopAfterFailedSteps,
         seed: scenario.seed,
-        serverPids: () => processTree(apiPid),
+        serverPids: () => api.pids(),
         ...(dbPid !== undefined && { databasePids: () => processTree(dbPid) }),
         ...progress.hooks(
-          backend,
+          label,
           workload,
           scenario.stepKind === 'rate' ? 'RPS' : 'conn',
           scenario.stepDurationS + scenario.warmupS,
@@ -226,21 +288,18 @@ async function compareBackend(
       });
       result.steps.push(...ladder.steps);
       result.summary.push(ladder.summary);
-      await save();
+      await ctx.save();
     }
-
-    // 6. A profile of one step, when asked; clinic failures are recorded, never fatal.
-    if (scenario.profile !== 'none') {
-      await api.stop();
-      api = null;
-      await profileBackend(plan, backend, endpoint?.url, redis, result, log);
-      await save();
-    }
-    return { verified };
   } finally {
-    await api?.stop();
-    await servers?.stop();
+    await api.stop();
   }
+
+  // A profile of one step, when asked; clinic failures are recorded, never fatal.
+  if (scenario.profile !== 'none') {
+    await profileBackend(plan, backend, label, topology, ctx.url, ctx.redisUrl, result, log);
+    await ctx.save();
+  }
+  return { verified };
 }
 
 async function seedDatabase(
@@ -291,15 +350,17 @@ async function seedDatabase(
 async function profileBackend(
   plan: ComparePlan,
   backend: BackendName,
+  label: string,
+  topology: Topology,
   url: string | undefined,
-  redis: ProvisionedSet | null,
+  redisUrl: string | undefined,
   result: RunResult,
   log: Log,
 ): Promise<void> {
   const { scenario, settings } = plan;
   const tool = scenario.profile === 'flame' ? 'flame' : 'doctor';
   const workload = plan.profileWorkload ?? plan.workloads[0]!;
-  const ran = result.steps.filter((s) => s.backend === backend && s.workload === workload);
+  const ran = result.steps.filter((s) => s.backend === label && s.workload === workload);
   const best = [...ran].reverse().find((s) => s.slo.met) ?? ran[ran.length - 1];
   const target = scenario.profileStep !== undefined ? scenario.stepValues[scenario.profileStep] : best?.target;
   if (target === undefined) return;
@@ -308,20 +369,20 @@ async function profileBackend(
     {
       backend,
       ...(url && { url }),
-      workers: 1, // clinic profiles one process
-      ...(redis?.endpoints.redis && { cache: { redisUrl: redis.endpoints.redis.url } }),
+      workers: 1, // clinic profiles one process, whatever the topology measured
+      ...(topology.cache && redisUrl && { cache: { redisUrl } }),
       ...(!url && { seed: { workloads: plan.workloads, scale: settings.scale, datasetSeed: settings.datasetSeed } }),
     },
     port,
   );
   const baseUrl = `http://127.0.0.1:${port}`;
-  log(`compare: ${backend}/${workload}: profiling at ${target} RPS with clinic ${tool}…`);
+  log(`compare: ${label}/${workload}: profiling one API process at ${target} RPS with clinic ${tool}…`);
   try {
     const profile = await profileServer(
-      { tool, command, url: baseUrl, runDir: join(plan.resultsDir, result.runId), backend, workload, target },
+      { tool, command, url: baseUrl, runDir: join(plan.resultsDir, result.runId), backend: label, workload, target },
       async () => {
         await runLadder({
-          backend,
+          backend: label,
           workload,
           baseUrl,
           mix: mixFor(workload, scenario),
@@ -338,7 +399,15 @@ async function profileBackend(
     result.profiles.push(profile);
     log(profile.ok ? `compare: profile ${profile.htmlPath}` : `compare: profile failed: ${profile.error}`);
   } catch (error) {
-    result.profiles.push({ tool, backend, workload, target, ok: false, htmlPath: null, error: firstLine(error) });
+    result.profiles.push({
+      tool,
+      backend: label,
+      workload,
+      target,
+      ok: false,
+      htmlPath: null,
+      error: firstLine(error),
+    });
   }
 }
 

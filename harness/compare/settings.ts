@@ -4,20 +4,22 @@ import { BACKEND_NAMES, isBackendName, type BackendName } from '../../adapters/r
 import type { ProvisionMode } from '../provision/index.ts';
 import type { CompareSettings, ScenarioRecord } from '../results/index.ts';
 import { parseScenario, type Scenario } from '../scenario/index.ts';
+import { SINGLE_PROCESS, topologyLabel, type Topology } from '../topology/index.ts';
 
 /**
  * The two presets of `storebench compare`. `default` is sized to finish in about ten minutes
- * on a 2-core machine (small data, short steps, a ladder that stops at the first SLO miss);
+ * on a 2-core machine (small data, short steps; a ladder stops after two SLO misses in a row, so one
+noisy step does not end it);
  * `full` is for a real decision: production-size data and steps long enough for caches,
  * compaction and GC to show.
  */
 export const PRESETS = {
   default: {
     scale: 'small',
-    stepValues: [100, 200, 400, 800, 1600],
+    stepValues: [250, 500, 1000, 2000, 4000, 8000],
     stepDurationS: 5,
     warmupS: 2,
-    stopAfterFailedSteps: 1,
+    stopAfterFailedSteps: 2,
   },
   full: {
     scale: 'full',
@@ -56,6 +58,8 @@ export interface ComparePlanInput {
   scale?: string | number;
   datasetSeed?: number;
   provision?: ProvisionMode;
+  /** API layouts to measure (see harness/topology); default one process with `workers` workers. */
+  topologies?: Topology[];
   workers?: number;
   cache?: 'redis';
   scenario?: Record<string, unknown>;
@@ -88,6 +92,10 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
   primaryCount('catalog', scale); // throws a RangeError naming a bad scale
   const workers = input.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new RangeError('workers: an integer 1..64');
+  const topologies = input.topologies ?? [{ ...SINGLE_PROCESS, workers, cache: input.cache === 'redis' }];
+  if (topologies.length === 0) throw new RangeError('topologies: at least one');
+  const labels = topologies.map(topologyLabel);
+  if (new Set(labels).size !== labels.length) throw new RangeError(`topologies: listed twice (${labels.join(', ')})`);
   const datasetSeed = input.datasetSeed ?? 1;
   if (!Number.isInteger(datasetSeed)) throw new RangeError('datasetSeed: an integer');
   const provision = input.provision ?? 'auto';
@@ -110,14 +118,7 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     },
     'compare options',
   );
-  const settings: CompareSettings = {
-    scale,
-    datasetSeed,
-    provision,
-    workers,
-    preset,
-    ...(input.cache && { cache: input.cache }),
-  };
+  const settings: CompareSettings = { scale, datasetSeed, provision, topologies, preset };
   return {
     backends: backends as BackendName[],
     workloads: workloads as WorkloadName[],
@@ -146,8 +147,7 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       scale: settings.scale,
       datasetSeed: settings.datasetSeed,
       provision: settings.provision as ProvisionMode,
-      workers: settings.workers,
-      ...(settings.cache && { cache: settings.cache }),
+      topologies: settings.topologies,
     }),
     backends: record.backends,
     workloads: record.workloads,
@@ -164,6 +164,8 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       ...(record.connections !== undefined && { connections: record.connections }),
       ...(record.seed !== undefined && { seed: record.seed }),
       ...(record.profileStep !== undefined && { profileStep: record.profileStep }),
+      ...(record.slowFraction !== undefined && { slowFraction: record.slowFraction }),
+      ...(record.readBackFraction !== undefined && { readBackFraction: record.readBackFraction }),
     },
   };
 }

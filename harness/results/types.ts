@@ -47,10 +47,12 @@ export interface CompareSettings {
   datasetSeed: number;
   /** How servers were obtained: auto | local | docker | external. */
   provision: string;
-  /** Node cluster workers of each API server. */
-  workers: number;
-  /** Read-through cache in front of each backend, when any. */
-  cache?: 'redis';
+  /**
+   * How the API was laid out, one entry per measured variant: API processes (behind nginx when more
+   * than one), cluster workers per process, the balancing policy, the Redis cache. With several
+   * variants, each backend's results are labelled `<backend> <variant>` (e.g. `postgres x4 least_conn`).
+   */
+  topologies: Array<{ instances: number; workers: number; balancer: 'least_conn' | 'round_robin'; cache: boolean }>;
   /** The preset the run started from. */
   preset: 'default' | 'full';
 }
@@ -112,6 +114,10 @@ export interface ScenarioRecord {
   seed?: number;
   /** Index of the step run under the profiler when profile is not "none". */
   profileStep?: number;
+  /** catalog: fraction of requests asking for a page of 1,000 products (the deliberately slow class). */
+  slowFraction?: number;
+  /** usages: fraction of requests reading back ids the run created. */
+  readBackFraction?: number;
   /** Present when the run came from `storebench compare`: what it provisioned and seeded. */
   compare?: CompareSettings;
 }

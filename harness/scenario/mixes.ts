@@ -14,6 +14,7 @@ export function mixFor(workload: WorkloadName, scenario: Scenario): LoadMix {
       return catalogMix(
         { maxProductId: scenario.maxProductId ?? primaryCount('catalog', scenario.scale) },
         scenario.idDistribution,
+        { slowFraction: scenario.slowFraction },
       );
     case 'overview':
       return overviewMix(
@@ -52,5 +53,7 @@ export function scenarioRecord(scenario: Scenario): ScenarioRecord {
     ...(scenario.connections !== undefined && { connections: scenario.connections }),
     seed: scenario.seed,
     ...(scenario.profileStep !== undefined && { profileStep: scenario.profileStep }),
+    ...(scenario.slowFraction > 0 && { slowFraction: scenario.slowFraction }),
+    ...(scenario.readBackFraction > 0 && { readBackFraction: scenario.readBackFraction }),
   };
 }

@@ -45,6 +45,8 @@ export const scenarioSchema = z
     /** Id ranges overriding the scale's. */
     maxProductId: z.number().int().positive().optional(),
     maxGameId: z.number().int().positive().optional(),
+    /** catalog: fraction of requests asking for a page of 1,000 products (a deliberately slow class). */
+    slowFraction: z.number().min(0).max(0.5).default(0),
     /** usages: fraction of requests reading back ids this run created. */
     readBackFraction: z.number().min(0).max(1).default(0),
   })
