@@ -68,3 +68,32 @@ test('docs/openapi.json is the served document (regenerate with npm run openapi)
   const onDisk = JSON.parse(await readFile(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as unknown;
   assert.deepEqual(onDisk, JSON.parse(JSON.stringify(openApiDocument)));
 });
+
+test('experiment routes: GET /experiment/busy holds the event loop for ms, only when mounted', async () => {
+  const { createServer } = await import('node:http');
+  const serveApp = async (experimentRoutes: boolean) => {
+    const server = createServer(createApp(createMemoryBackend(), { experimentRoutes, log: () => {} }));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+  };
+  const on = await serveApp(true);
+  const off = await serveApp(false);
+  try {
+    const started = performance.now();
+    const response = await fetch(`${on.url}/experiment/busy?ms=40`);
+    assert.equal(response.status, 200);
+    assert.equal(((await response.json()) as { busyMs: number }).busyMs, 40);
+    assert.ok(performance.now() - started >= 40, 'took at least the busy time');
+    for (const bad of ['0', '1001', 'abc', '1.5']) {
+      const rejected = await fetch(`${on.url}/experiment/busy?ms=${bad}`);
+      assert.equal(rejected.status, 400, `ms=${bad}`);
+      assert.equal(((await rejected.json()) as { field: string }).field, 'ms');
+    }
+    assert.equal((await fetch(`${off.url}/experiment/busy?ms=5`)).status, 404);
+  } finally {
+    await on.close();
+    await off.close();
+  }
+});

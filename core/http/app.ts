@@ -7,6 +7,7 @@ import { createUsagesRouter } from '../workloads/usages/router.ts';
 import { jsonBody } from './body.ts';
 import { errorMapper } from './error-mapper.ts';
 import { createHttpMetrics } from './metrics.ts';
+import { busyHandler } from './experiment.ts';
 import { openApiDocument } from './openapi.ts';
 
 export interface AppOptions {
@@ -14,6 +15,12 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Where 503 causes are logged. Default console.error. */
   log?: (message: string, err: unknown) => void;
+  /**
+   * Mount `GET /experiment/busy?ms=N`, which keeps the event loop busy for N ms (1..1000) of CPU, then
+   * answers 200: the deliberately slow request class of the scale-out experiment (a handler doing heavy
+   * work in JS, as the logs' API did). Off by default and not part of the API contract.
+   */
+  experimentRoutes?: boolean;
 }
 
 /** The whole API on one backend: the three workloads, health, readiness, metrics and the OpenAPI document. */
@@ -42,6 +49,8 @@ export function createApp(backend: Backend, options: AppOptions = {}): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+
+  if (options.experimentRoutes) app.get('/experiment/busy', busyHandler);
 
   app.use(createUsagesRouter(backend.usages));
   app.use(createCatalogRouter(backend.catalog));

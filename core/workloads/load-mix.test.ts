@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createIdPicker, drawRequest, seededRandom, type LoadMix } from './load-mix.ts';
+import { createIdPicker, drawRequest, seededRandom, withSlowClass, type LoadMix } from './load-mix.ts';
 
 test('id pickers stay in range and follow their distribution', () => {
   const random = seededRandom(7);
@@ -42,4 +42,25 @@ test('requests are drawn by weight, and a template that cannot build falls back'
   assert.equal(seen.never, undefined);
   // a: 3/5 plus the fallback share 1/5 = 80%; b: 20%.
   assert.ok(Math.abs(seen.a! / 10_000 - 0.8) < 0.02, JSON.stringify(seen));
+});
+
+test('a slow class takes its fraction of the requests', () => {
+  const base: LoadMix = {
+    workload: 'x',
+    distribution: 'uniform',
+    templates: [
+      { name: 'a', weight: 3, build: () => ({ method: 'GET', path: '/a' }) },
+      { name: 'b', weight: 1, build: () => ({ method: 'GET', path: '/b' }) },
+    ],
+  };
+  const mix = withSlowClass(base, { fraction: 0.1, busyMs: 30 });
+  const random = seededRandom(3);
+  let slow = 0;
+  const n = 20_000;
+  for (let i = 0; i < n; i++) {
+    const { request } = drawRequest(mix, random);
+    if (request.path === '/experiment/busy?ms=30') slow++;
+  }
+  assert.ok(Math.abs(slow / n - 0.1) < 0.01, `slow share ${slow / n}`);
+  assert.throws(() => withSlowClass(base, { fraction: 0.9, busyMs: 30 }), /slow fraction/);
 });

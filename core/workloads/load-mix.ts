@@ -141,3 +141,32 @@ export function drawRequest(mix: LoadMix, random: RandomSource): { template: Req
   }
   throw new Error(`load mix ${mix.workload}: no template can build a request`);
 }
+
+/** A deliberately slow request class added to a mix (see `GET /experiment/busy` in core/http/experiment.ts). */
+export interface SlowClass {
+  /** Fraction of all requests (0..0.5) that are slow. */
+  fraction: number;
+  /** CPU milliseconds each slow request keeps its API process busy. */
+  busyMs: number;
+}
+
+/**
+ * The mix with a slow request class making up `slow.fraction` of the requests: each keeps the API
+ * process that serves it busy for `slow.busyMs` ms, so nothing else is served there meanwhile. The
+ * server must run with experiment routes on.
+ */
+export function withSlowClass(mix: LoadMix, slow: SlowClass): LoadMix {
+  if (!(slow.fraction > 0 && slow.fraction <= 0.5))
+    throw new RangeError(`slow fraction must be in (0, 0.5], got ${slow.fraction}`);
+  const others = mix.templates.reduce((sum, t) => sum + t.weight, 0);
+  const template: RequestTemplate = {
+    name: `GET /experiment/busy (slow, ${slow.busyMs} ms CPU)`,
+    weight: (others * slow.fraction) / (1 - slow.fraction),
+    build: () => ({
+      method: 'GET',
+      path: `/experiment/busy?ms=${slow.busyMs}`,
+      expect: (_s, body) => body.startsWith('{"busyMs":'),
+    }),
+  };
+  return { ...mix, templates: [...mix.templates, template] };
+}

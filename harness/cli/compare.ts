@@ -39,7 +39,9 @@ ${d.stepDurationS} s after ${d.warmupS} s warm-up; a ladder stops after ${d.stop
   --warmup S              warm-up seconds per step
   --stop-after N          stop a ladder after N consecutive SLO misses (0 = run every step)
   --distribution D        ids drawn uniform | zipfian | last10 (default last10)
-  --slow-fraction F       catalog: this fraction of requests asks for a page of 1,000 products (default 0)
+  --slow-fraction F       add a deliberately slow request class: this fraction of requests (0..0.5) keeps
+                          the API process serving it busy for --slow-ms of CPU (GET /experiment/busy)
+  --slow-ms MS            CPU per slow request (default 50)
   --slo-p99 MS            default 50
   --slo-errors FRACTION   default 0.01
   --workers N             node cluster workers per API process (default 1)
@@ -133,6 +135,7 @@ function parse(argv: string[]) {
       'stop-after': { type: 'string' },
       distribution: { type: 'string' },
       'slow-fraction': { type: 'string' },
+      'slow-ms': { type: 'string' },
       'slo-p99': { type: 'string' },
       'slo-errors': { type: 'string' },
       workers: { type: 'string' },
@@ -197,6 +200,7 @@ function flagsInput(values: ReturnType<typeof parse>['values']): ComparePlanInpu
   if (values['stop-after']) scenario.stopAfterFailedSteps = num('stop-after', values['stop-after']);
   if (values.distribution) scenario.idDistribution = values.distribution;
   if (values['slow-fraction']) scenario.slowFraction = num('slow-fraction', values['slow-fraction']);
+  if (values['slow-ms']) scenario.slowBusyMs = num('slow-ms', values['slow-ms']);
   if (values['slo-p99'] || values['slo-errors']) {
     scenario.slo = {
       ...(values['slo-p99'] && { p99Ms: num('slo-p99', values['slo-p99']) }),

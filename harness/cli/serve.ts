@@ -9,7 +9,7 @@ import { BALANCER_POLICIES, startTopology, topologyLabel, type BalancerPolicy } 
 
 const HELP = `usage: storebench serve [--backend memory|postgres|cassandra|mongo] [--url URL] [--port 3000]
                        [--host 127.0.0.1] [--workers N] [--no-migrate]
-                       [--instances N --balancer least_conn|round_robin]
+                       [--instances N --balancer least_conn|round_robin] [--experiment-routes]
                        [--cache redis --redis-url URL]
                        [--seed usages,catalog,overview|all --scale small --dataset-seed 1]
 
@@ -21,7 +21,10 @@ its data lives in the process; a database backend is seeded once.
 
 --instances N (N > 1) starts N API processes on free loopback ports, each with --workers workers, and
 nginx on --port in front of them (least_conn by default). The memory backend keeps its data per process,
-so writes made through one process are not seen by the others.`;
+so writes made through one process are not seen by the others.
+
+--experiment-routes mounts GET /experiment/busy?ms=N (N ms of CPU on the event loop, then 200): the
+deliberately slow request class of the scale-out experiment. Not part of the API contract.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -37,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       cache: { type: 'string' },
       'redis-url': { type: 'string' },
       'no-migrate': { type: 'boolean', default: false },
+      'experiment-routes': { type: 'boolean', default: false },
       seed: { type: 'string' },
       scale: { type: 'string', default: 'small' },
       'dataset-seed': { type: 'string', default: '1' },
@@ -129,6 +133,7 @@ export async function run(argv: string[]): Promise<number> {
       backend: name,
       ...(values.url && { url: values.url }),
       ...(redisUrl && { redisUrl }),
+      experimentRoutes: values['experiment-routes'],
       ...(name === 'memory' && seedWorkloads.length > 0 && { seed: { workloads: seedWorkloads, scale, datasetSeed } }),
       port,
     });
@@ -144,6 +149,7 @@ export async function run(argv: string[]): Promise<number> {
     host: values.host,
     workers,
     migrate: !values['no-migrate'],
+    experimentRoutes: values['experiment-routes'],
     ...(seedWorkloads.length > 0 && { seedPerProcess: name === 'memory', seed: seedOne }),
   });
   console.log(`storebench serving ${name} on ${server.url} (${workers} worker${workers > 1 ? 's' : ''})`);

@@ -207,6 +207,7 @@ async function measureTopology(
   try {
     api = await startTopology(topology, {
       backend,
+      experimentRoutes: scenario.slowFraction > 0,
       ...(ctx.url && { url: ctx.url }),
       ...(ctx.redisUrl && { redisUrl: ctx.redisUrl }),
       ...(!ctx.url && {
@@ -370,6 +371,7 @@ async function profileBackend(
       backend,
       ...(url && { url }),
       workers: 1, // clinic profiles one process, whatever the topology measured
+      experimentRoutes: scenario.slowFraction > 0,
       ...(topology.cache && redisUrl && { cache: { redisUrl } }),
       ...(!url && { seed: { workloads: plan.workloads, scale: settings.scale, datasetSeed: settings.datasetSeed } }),
     },

@@ -165,6 +165,7 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       ...(record.seed !== undefined && { seed: record.seed }),
       ...(record.profileStep !== undefined && { profileStep: record.profileStep }),
       ...(record.slowFraction !== undefined && { slowFraction: record.slowFraction }),
+      ...(record.slowBusyMs !== undefined && { slowBusyMs: record.slowBusyMs }),
       ...(record.readBackFraction !== undefined && { readBackFraction: record.readBackFraction }),
     },
   };

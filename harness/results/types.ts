@@ -114,8 +114,10 @@ export interface ScenarioRecord {
   seed?: number;
   /** Index of the step run under the profiler when profile is not "none". */
   profileStep?: number;
-  /** catalog: fraction of requests asking for a page of 1,000 products (the deliberately slow class). */
+  /** Fraction of requests in the deliberately slow class (`GET /experiment/busy`), when any. */
   slowFraction?: number;
+  /** CPU milliseconds each slow request keeps its API process busy. */
+  slowBusyMs?: number;
   /** usages: fraction of requests reading back ids the run created. */
   readBackFraction?: number;
   /** Present when the run came from `storebench compare`: what it provisioned and seeded. */

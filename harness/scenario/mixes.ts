@@ -1,7 +1,7 @@
 import { primaryCount } from '../../core/dataset/index.ts';
 import type { WorkloadName } from '../../core/backend.ts';
 import { catalogMix } from '../../core/workloads/catalog/mix.ts';
-import type { LoadMix } from '../../core/workloads/load-mix.ts';
+import { withSlowClass, type LoadMix } from '../../core/workloads/load-mix.ts';
 import { overviewMix } from '../../core/workloads/overview/mix.ts';
 import { usagesMix } from '../../core/workloads/usages/mix.ts';
 import type { MixRecord, ScenarioRecord } from '../results/types.ts';
@@ -9,12 +9,18 @@ import type { Scenario } from './schema.ts';
 
 /** The load mix of a workload with the scenario's id distribution and id ranges. */
 export function mixFor(workload: WorkloadName, scenario: Scenario): LoadMix {
+  const mix = workloadMix(workload, scenario);
+  return scenario.slowFraction > 0
+    ? withSlowClass(mix, { fraction: scenario.slowFraction, busyMs: scenario.slowBusyMs })
+    : mix;
+}
+
+function workloadMix(workload: WorkloadName, scenario: Scenario): LoadMix {
   switch (workload) {
     case 'catalog':
       return catalogMix(
         { maxProductId: scenario.maxProductId ?? primaryCount('catalog', scenario.scale) },
         scenario.idDistribution,
-        { slowFraction: scenario.slowFraction },
       );
     case 'overview':
       return overviewMix(
@@ -53,7 +59,7 @@ export function scenarioRecord(scenario: Scenario): ScenarioRecord {
     ...(scenario.connections !== undefined && { connections: scenario.connections }),
     seed: scenario.seed,
     ...(scenario.profileStep !== undefined && { profileStep: scenario.profileStep }),
-    ...(scenario.slowFraction > 0 && { slowFraction: scenario.slowFraction }),
+    ...(scenario.slowFraction > 0 && { slowFraction: scenario.slowFraction, slowBusyMs: scenario.slowBusyMs }),
     ...(scenario.readBackFraction > 0 && { readBackFraction: scenario.readBackFraction }),
   };
 }

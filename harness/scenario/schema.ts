@@ -45,8 +45,12 @@ export const scenarioSchema = z
     /** Id ranges overriding the scale's. */
     maxProductId: z.number().int().positive().optional(),
     maxGameId: z.number().int().positive().optional(),
-    /** catalog: fraction of requests asking for a page of 1,000 products (a deliberately slow class). */
+    /**
+     * Fraction of requests in a deliberately slow class (`GET /experiment/busy`, each keeping its API
+     * process busy for slowBusyMs of CPU); the servers must run with experiment routes. Default 0 (none).
+     */
     slowFraction: z.number().min(0).max(0.5).default(0),
+    slowBusyMs: z.number().int().min(1).max(1000).default(50),
     /** usages: fraction of requests reading back ids this run created. */
     readBackFraction: z.number().min(0).max(1).default(0),
   })

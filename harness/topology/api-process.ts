@@ -15,6 +15,8 @@ export interface ApiProcessOptions {
   /** Workloads the server seeds itself before listening (the memory backend's data lives in the process). */
   seed?: { workloads: string[]; scale: string | number; datasetSeed: number };
   cache?: { redisUrl: string };
+  /** Mount the experiment routes (the deliberately slow request class). */
+  experimentRoutes?: boolean;
   /** Skip migrate() (the harness migrated and seeded already). Default true. */
   noMigrate?: boolean;
   /** Give up when the server does not listen within this many ms. Default 300 s (seeding memory at full scale). */
@@ -39,6 +41,7 @@ export function serveCommand(options: ApiProcessOptions, port: number): string[]
   if (options.url) args.push('--url', options.url);
   if (options.workers && options.workers > 1) args.push('--workers', String(options.workers));
   if (options.noMigrate !== false) args.push('--no-migrate');
+  if (options.experimentRoutes) args.push('--experiment-routes');
   if (options.cache) args.push('--cache', 'redis', '--redis-url', options.cache.redisUrl);
   if (options.seed) {
     args.push('--seed', options.seed.workloads.join(','), '--scale', String(options.seed.scale));
