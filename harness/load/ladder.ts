@@ -3,6 +3,7 @@ import type { LoadMix } from '../../core/workloads/load-mix.ts';
 import { seededRandom } from '../../core/workloads/load-mix.ts';
 import type { ResourceUsage, SloRecord, StepKind, StepResult, SustainableThroughput } from '../results/types.ts';
 import { driveStep, type LiveFigures, type StepMeasurement, type StepPlan } from './driver.ts';
+import { settleHeap } from '../../core/http/heap.ts';
 import { ResourceSampler, type SampledRole } from './sampler.ts';
 
 /** Defaults of the SLO a step must meet to count as sustainable. */
@@ -72,6 +73,7 @@ export async function runLadder(options: LadderOptions): Promise<LadderResult> {
     const roles: SampledRole[] = [{ role: 'loadgen', pids: [process.pid] }];
     if (options.serverPids) roles.push({ role: 'server', pids: options.serverPids });
     if (options.databasePids) roles.push({ role: 'database', pids: options.databasePids });
+    settleHeap();
     const sampler = new ResourceSampler(roles);
     // Sampling starts after warm-up so the figures cover the measured window only.
     const samplerStart = setTimeout(() => sampler.start(), plan.warmupMs);

@@ -35,9 +35,26 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * V8 flags of every API process the harness starts, whatever the backend. A 64 MB young generation
+ * (Node's default is 16 MB) keeps per-request garbage from being promoted, so the old generation grows
+ * slowly and full collections are rare. Measured on the memory backend (~460k seeded objects in the heap):
+ * with the default, 250-400 ms stalls in 4,000 RPS steps; with this flag, p99 26-35 ms at 4,000 RPS.
+ */
+export const API_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 /** The `storebench serve` command line for these options, listening on `port` (0: any free port). */
 export function serveCommand(options: ApiProcessOptions, port: number): string[] {
-  const args = ['node', STOREBENCH_BIN, 'serve', '--backend', options.backend, '--port', String(port)];
+  const args = [
+    'node',
+    ...API_NODE_FLAGS,
+    STOREBENCH_BIN,
+    'serve',
+    '--backend',
+    options.backend,
+    '--port',
+    String(port),
+  ];
   if (options.url) args.push('--url', options.url);
   if (options.workers && options.workers > 1) args.push('--workers', String(options.workers));
   if (options.noMigrate !== false) args.push('--no-migrate');
