@@ -4,6 +4,7 @@ import type { CassandraSession, Statement } from './cassandra-session.ts';
 import { overviewParams } from './overview-store.ts';
 import { LIST_BUCKET, type Statements } from './schema.ts';
 import { usageParams } from './usage-store.ts';
+import { StyleOwners } from '../../core/workloads/catalog/style-owners.ts';
 
 /** How bulk loads write: requests awaiting acknowledgement, and rows grouped per flush of child rows. */
 export interface BulkTuning {
@@ -217,38 +218,6 @@ class GrowableInt32Array {
 
   sorted(): Int32Array {
     return this.values.slice(0, this.length).sort();
-  }
-}
-
-/**
- * Style id -> product id, for photos and skus (their rows name only the style).
- * A growable Int32Array indexed by style id (Atelier and generated ids are dense
- * 1..N: 4 bytes a style), with a Map for ids too large to index densely.
- */
-class StyleOwners {
-  private static readonly DENSE_LIMIT = 64 * 1024 * 1024;
-  private dense = new Int32Array(1024);
-  private readonly sparse = new Map<number, number>();
-
-  set(styleId: number, productId: number): void {
-    if (styleId > 0 && styleId < StyleOwners.DENSE_LIMIT && productId !== 0) {
-      if (styleId >= this.dense.length) {
-        const grown = new Int32Array(Math.min(StyleOwners.DENSE_LIMIT, Math.max(styleId + 1, this.dense.length * 2)));
-        grown.set(this.dense);
-        this.dense = grown;
-      }
-      this.dense[styleId] = productId;
-    } else {
-      this.sparse.set(styleId, productId);
-    }
-  }
-
-  productOf(styleId: number, child: string, childId: number): number {
-    const owner = (styleId > 0 && styleId < this.dense.length ? this.dense[styleId] : 0) || this.sparse.get(styleId);
-    if (owner === undefined || owner === 0) {
-      throw new Error(`load: ${child} ${childId} names style ${styleId}, which was not loaded`);
-    }
-    return owner;
   }
 }
 

@@ -5,6 +5,7 @@ import type { MongoCollections, ProductDocument, ProductStylesDocument } from '.
 import { toDocument as overviewDocument } from './overview-store.ts';
 import { toDocument as usageDocument } from './usage-store.ts';
 import { guarded } from './mongo-errors.ts';
+import { StyleOwners } from '../../core/workloads/catalog/style-owners.ts';
 
 /** How bulk loads write: rows per batch and batches awaiting acknowledgement per table stream. */
 export interface BulkTuning {
@@ -159,36 +160,6 @@ async function loadCatalog(
 
   if (!inIdOrder) await renumberPositions(products, productCount, tuning);
   return { products: productCount, features, related, ...styled };
-}
-
-/**
- * Style id -> product id, for photos and skus (their rows name only the style).
- * A growable Int32Array indexed by style id (Atelier and generated ids are dense
- * 1..N: 4 bytes a style), with a Map for the rare id too large to index densely.
- */
-class StyleOwners {
-  private static readonly DENSE_LIMIT = 64 * 1024 * 1024;
-  private dense = new Int32Array(1024);
-  private readonly sparse = new Map<number, number>();
-
-  set(styleId: number, productId: number): void {
-    if (styleId > 0 && styleId < StyleOwners.DENSE_LIMIT && productId <= 0x7fffffff) {
-      if (styleId >= this.dense.length) {
-        const grown = new Int32Array(Math.min(StyleOwners.DENSE_LIMIT, Math.max(styleId + 1, this.dense.length * 2)));
-        grown.set(this.dense);
-        this.dense = grown;
-      }
-      this.dense[styleId] = productId;
-    } else {
-      this.sparse.set(styleId, productId);
-    }
-  }
-
-  productOf(styleId: number, child: string, childId: number): number {
-    const owner = (styleId > 0 && styleId < this.dense.length ? this.dense[styleId] : 0) || this.sparse.get(styleId);
-    if (!owner) throw new Error(`load: ${child} ${childId} names style ${styleId}, which was not loaded`);
-    return owner;
-  }
 }
 
 /** Inserts every row, converted to its document, with unordered `insertMany` batches. */

@@ -7,8 +7,8 @@ import { ProgressDisplay, processTree, profileServer, runLadder, stepLine } from
 import { newRunResult, writeRun, type DatasetRecord, type RunResult } from '../results/index.ts';
 import {
   loadScenarioFile,
-  mixFor,
   parseScenario,
+  scenarioLadder,
   scenarioRecord,
   ScenarioError,
   type Scenario,
@@ -115,19 +115,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     for (const workload of scenario.workloads) {
       const ladder = await runLadder({
+        ...scenarioLadder(scenario, workload),
         backend,
         workload,
         baseUrl: values.url,
-        mix: mixFor(workload, scenario),
-        kind: scenario.stepKind,
-        values: scenario.stepValues,
-        durationS: scenario.stepDurationS,
-        warmupS: scenario.warmupS,
-        requestTimeoutMs: scenario.requestTimeoutMs,
-        ...(scenario.connections !== undefined && { connections: scenario.connections }),
-        slo: scenario.slo,
-        stopAfterFailedSteps: scenario.stopAfterFailedSteps,
-        seed: scenario.seed,
         ...(serverPids.length > 0 && { serverPids: () => serverPids.flatMap(processTree) }),
         ...(dbPids.length > 0 && { databasePids: () => dbPids.flatMap(processTree) }),
         ...progress.hooks(backend, workload, unit, scenario.stepDurationS + scenario.warmupS),
@@ -248,17 +239,12 @@ async function profileRun(
       { tool, command: serverCommand, url, runDir, backend, workload, target },
       async () => {
         await runLadder({
+          ...scenarioLadder(scenario, workload),
           backend,
           workload,
           baseUrl: url,
-          mix: mixFor(workload, scenario),
-          kind: scenario.stepKind,
           values: [target],
-          durationS: scenario.stepDurationS,
-          warmupS: scenario.warmupS,
-          requestTimeoutMs: scenario.requestTimeoutMs,
           stopAfterFailedSteps: 0,
-          seed: scenario.seed,
         });
       },
     );

@@ -9,7 +9,7 @@ import { freeLoopbackPort } from '../provision/ports.ts';
 import { provisionServers, type ProvisionedSet } from '../provision/index.ts';
 import { renderReport, type RenderedReport } from '../report/index.ts';
 import { newRunResult, writeRun, type DatasetRecord, type RunResult } from '../results/index.ts';
-import { mixFor, scenarioRecord } from '../scenario/index.ts';
+import { scenarioLadder, scenarioRecord } from '../scenario/index.ts';
 import type { ServerKind } from '../servers/endpoints.ts';
 import { startMemoryReference, verifyBackends, VerifyMismatchError, type VerifyReport } from '../verify/index.ts';
 import {
@@ -265,19 +265,10 @@ async function measureTopology(
     const dbPid = ctx.dbPid;
     for (const workload of plan.workloads) {
       const ladder = await runLadder({
+        ...scenarioLadder(scenario, workload),
         backend: label,
         workload,
         baseUrl: api.url,
-        mix: mixFor(workload, scenario),
-        kind: scenario.stepKind,
-        values: scenario.stepValues,
-        durationS: scenario.stepDurationS,
-        warmupS: scenario.warmupS,
-        requestTimeoutMs: scenario.requestTimeoutMs,
-        ...(scenario.connections !== undefined && { connections: scenario.connections }),
-        slo: scenario.slo,
-        stopAfterFailedSteps: scenario.stopAfterFailedSteps,
-        seed: scenario.seed,
         serverPids: () => api.pids(),
         ...(dbPid !== undefined && { databasePids: () => processTree(dbPid) }),
         ...progress.hooks(
@@ -384,17 +375,12 @@ async function profileBackend(
       { tool, command, url: baseUrl, runDir: join(plan.resultsDir, result.runId), backend: label, workload, target },
       async () => {
         await runLadder({
+          ...scenarioLadder(scenario, workload),
           backend: label,
           workload,
           baseUrl,
-          mix: mixFor(workload, scenario),
-          kind: scenario.stepKind,
           values: [target],
-          durationS: scenario.stepDurationS,
-          warmupS: scenario.warmupS,
-          requestTimeoutMs: scenario.requestTimeoutMs,
           stopAfterFailedSteps: 0,
-          seed: scenario.seed,
         });
       },
     );
