@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBackend, SERVER_OF, type BackendName } from '../../adapters/registry.ts';
@@ -43,6 +44,12 @@ export class CompareStoppedError extends Error {
 
 type Log = (line: string) => void;
 
+/** The version in package.json, recorded with the server versions. */
+function storebenchVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 /**
  * The main job: for each backend in turn, provision its server, seed every workload with the same
  * deterministic data set (timed, size on disk recorded), serve the API as a separate process,
@@ -56,7 +63,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
   const record = { ...scenarioRecord(plan.scenario), compare: plan.settings };
   const result = newRunResult({
     scenario: record,
-    serverVersions: { storebench: '0.1.0' },
+    serverVersions: { storebench: storebenchVersion() },
     ...(plan.runId !== undefined && { runId: plan.runId }),
   });
   result.skippedBackends = [];
