@@ -16,8 +16,8 @@ const HELP = `usage: storebench serve [--backend memory|postgres|cassandra|mongo
 
 Serves the API on one backend until SIGTERM/SIGINT (then finishes in-flight requests and closes the backend).
 
---seed fills the listed workloads with the deterministic data set before serving (after reset(), so
-existing rows of those workloads are replaced). The memory backend is seeded in every worker, since
+--seed fills the listed workloads with the deterministic data set before serving, after reset(), which
+empties every workload of the backend, not only the listed ones. The memory backend is seeded in every worker, since
 its data lives in the process; a database backend is seeded once.
 
 --instances N (N > 1) starts N API processes on free loopback ports, each with --workers workers, and
