@@ -18,6 +18,7 @@ import {
   serveCommand,
   startTopology,
   topologyLabel,
+  type ApiProcessOptions,
   type RunningTopology,
   type Topology,
 } from '../topology/index.ts';
@@ -43,6 +44,9 @@ export class CompareStoppedError extends Error {
 }
 
 type Log = (line: string) => void;
+
+/** What the API processes of a backend are started with; the layout adds workers, instances and the cache. */
+type ServeProcess = Omit<ApiProcessOptions, 'workers' | 'cache'>;
 
 /** The version in package.json, recorded with the server versions. */
 function storebenchVersion(): string {
@@ -210,17 +214,18 @@ async function measureTopology(
   const verified: VerifyReport[] = [];
   // A cached layout starts cold: no values left by another backend or an earlier layout.
   if (topology.cache && ctx.redisUrl) await clearCache(ctx.redisUrl);
+  // How every API process of this layout (and the profiled one) is started.
+  const serve: ServeProcess = {
+    backend,
+    experimentRoutes: scenario.slowFraction > 0,
+    ...(ctx.url && { url: ctx.url }),
+    ...(!ctx.url && {
+      seed: { workloads: plan.workloads, scale: settings.scale, datasetSeed: settings.datasetSeed },
+    }),
+  };
   let api: RunningTopology;
   try {
-    api = await startTopology(topology, {
-      backend,
-      experimentRoutes: scenario.slowFraction > 0,
-      ...(ctx.url && { url: ctx.url }),
-      ...(ctx.redisUrl && { redisUrl: ctx.redisUrl }),
-      ...(!ctx.url && {
-        seed: { workloads: plan.workloads, scale: settings.scale, datasetSeed: settings.datasetSeed },
-      }),
-    });
+    api = await startTopology(topology, { ...serve, ...(ctx.redisUrl && { redisUrl: ctx.redisUrl }) });
   } catch (error) {
     return { skipped: `the API (${topologyLabel(topology)}) did not start: ${firstLine(error)}`, verified };
   }
@@ -295,7 +300,7 @@ async function measureTopology(
 
   // A profile of one step, when asked; clinic failures are recorded, never fatal.
   if (scenario.profile !== 'none') {
-    await profileBackend(plan, backend, label, topology, ctx.url, ctx.redisUrl, result, log);
+    await profileBackend(plan, label, topology, serve, ctx.redisUrl, result, log);
     await ctx.save();
   }
   return { verified };
@@ -348,15 +353,14 @@ async function seedDatabase(
 
 async function profileBackend(
   plan: ComparePlan,
-  backend: BackendName,
   label: string,
   topology: Topology,
-  url: string | undefined,
+  serve: ServeProcess,
   redisUrl: string | undefined,
   result: RunResult,
   log: Log,
 ): Promise<void> {
-  const { scenario, settings } = plan;
+  const { scenario } = plan;
   const tool = scenario.profile === 'flame' ? 'flame' : 'doctor';
   const workload = plan.profileWorkload ?? plan.workloads[0]!;
   const ran = result.steps.filter((s) => s.backend === label && s.workload === workload);
@@ -366,12 +370,9 @@ async function profileBackend(
   const port = await freeLoopbackPort();
   const command = serveCommand(
     {
-      backend,
-      ...(url && { url }),
+      ...serve,
       workers: 1, // clinic profiles one process, whatever the topology measured
-      experimentRoutes: scenario.slowFraction > 0,
       ...(topology.cache && redisUrl && { cache: { redisUrl } }),
-      ...(!url && { seed: { workloads: plan.workloads, scale: settings.scale, datasetSeed: settings.datasetSeed } }),
     },
     port,
   );
