@@ -1,13 +1,12 @@
 import os from 'node:os';
-import type { LoadMix } from '../../core/workloads/load-mix.ts';
-import { seededRandom } from '../../core/workloads/load-mix.ts';
+import { seededRandom, type LoadMix } from '../../core/workloads/index.ts';
 import type { ResourceUsage, SloRecord, StepKind, StepResult, SustainableThroughput } from '../results/types.ts';
 import { driveStep, type LiveFigures, type StepMeasurement, type StepPlan } from './driver.ts';
-import { settleHeap } from '../../core/http/heap.ts';
+import { settleHeap } from './heap.ts';
 import { ResourceSampler, type SampledRole } from './sampler.ts';
 
-/** Defaults of the SLO a step must meet to count as sustainable. */
-export const DEFAULT_SLO: SloRecord = { p99Ms: 50, maxErrorRate: 0.01, minAchievedRatio: 0.95 };
+/** The SLO a step must meet to count as sustainable, when a scenario sets none (the one place it is defined). */
+export const DEFAULT_SLO: Readonly<SloRecord> = { p99Ms: 50, maxErrorRate: 0.01, minAchievedRatio: 0.95 };
 
 /** A ladder for one backend and one workload. */
 export interface LadderOptions {
@@ -28,7 +27,8 @@ export interface LadderOptions {
   slo?: SloRecord;
   /** Stop once this many consecutive steps miss the SLO; 0 runs every step. Default 2. */
   stopAfterFailedSteps?: number;
-  seed?: number;
+  /** Seed of the request generator (which ids and bodies are sent). Default 1. */
+  requestSeed?: number;
   /** Pids to sample: the API server (and its workers) and the database. The load generator is this process. */
   serverPids?: number[] | (() => number[]);
   databasePids?: number[] | (() => number[]);
@@ -57,7 +57,7 @@ export function rateConnections(rate: number): number {
 export async function runLadder(options: LadderOptions): Promise<LadderResult> {
   const slo = options.slo ?? DEFAULT_SLO;
   const stopAfter = options.stopAfterFailedSteps ?? 2;
-  const random = seededRandom(options.seed ?? 1);
+  const random = seededRandom(options.requestSeed ?? 1);
   const steps: StepResult[] = [];
   let failedInARow = 0;
   for (const [index, target] of options.values.entries()) {

@@ -110,8 +110,14 @@ export interface ScenarioRecord {
   mixes: MixRecord[];
   /** Connection pool of rate steps; absent: scaled with the rate (rate / 10, 16..1024). */
   connections?: number;
-  /** Seed of the request generator (ids, bodies). */
+  /** Seed of the request generator (which ids and bodies are sent). */
+  requestSeed?: number;
+  /** Before run schema 1.1 the request seed was recorded as `seed`. */
   seed?: number;
+  /** Dataset scale the servers held (sets the id ranges the requests aim at). */
+  scale?: string | number;
+  /** Primary records per workload overriding the scale's, when given. */
+  maxIds?: Record<string, number>;
   /** Index of the step run under the profiler when profile is not "none". */
   profileStep?: number;
   /** Fraction of requests in the deliberately slow class (`GET /experiment/busy`), when any. */

@@ -1,3 +1,5 @@
+import { createBackend, isBackendName, SERVER_OF } from '../../adapters/registry.ts';
+import type { Backend } from '../../core/backend.ts';
 import { startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
 import { processTree } from '../load/index.ts';
 import { startBalancer, type BalancerPolicy, type RunningBalancer } from './nginx.ts';
@@ -122,4 +124,36 @@ export async function startTopology(
       await stopApis();
     },
   };
+}
+
+/** What `storebench serve --instances N` asks for. */
+export interface ServeInstancesOptions extends Omit<ApiProcessOptions, 'workers' | 'cache' | 'noMigrate'> {
+  topology: Topology;
+  redisUrl?: string;
+  /** Migrate the database once here before the instances start (they then skip it). */
+  migrate: boolean;
+  /** Seed a database once here (the memory backend seeds in each instance instead, from seedWorkloads). */
+  seedOnce?: (backend: Backend) => Promise<void>;
+  port: number;
+}
+
+/**
+ * Several API processes behind nginx, for `storebench serve --instances N`: a database is migrated
+ * and seeded once, here; a backend without a server (memory) keeps its data per process, so each
+ * instance seeds itself.
+ */
+export async function serveInstances(options: ServeInstancesOptions): Promise<RunningTopology & { layout: string }> {
+  const { topology, migrate, seedOnce, seedWorkloads, ...api } = options;
+  const inProcess = !isBackendName(api.backend) || SERVER_OF[api.backend] === undefined;
+  if (!inProcess && (migrate || seedOnce) && isBackendName(api.backend)) {
+    const backend = await createBackend(api.backend, api.url);
+    try {
+      if (migrate) await backend.migrate();
+      if (seedOnce) await seedOnce(backend);
+    } finally {
+      await backend.close();
+    }
+  }
+  const running = await startTopology(topology, { ...api, ...(inProcess && seedWorkloads && { seedWorkloads }) });
+  return { ...running, layout: `${topologyLabel(topology)} behind nginx` };
 }
