@@ -7,6 +7,7 @@ import type { Workload } from '../../core/workloads/index.ts';
 import { seedWorkload } from '../dataset/index.ts';
 import { settleHeap } from '../load/heap.ts';
 import { formatApiEvent } from '../protocol/api-events.ts';
+import { reportPauses } from '../protocol/pause-reporter.ts';
 import { BALANCER_POLICIES, serveInstances, type BalancerPolicy } from '../topology/index.ts';
 import { FLAG_HELP, integerFlag, scaleFlag, UsageError, workloadsFlag } from './flags.ts';
 
@@ -31,7 +32,9 @@ so writes made through one process are not seen by the others.
 --experiment-routes mounts GET /experiment/busy?ms=N (N ms of CPU on the event loop, then 200): the
 deliberately slow request class of the scale-out experiment. Not part of the API contract.
 
-On stdout the process reports what it did as JSON lines (\`seeded\`, then \`serving\` with its URL).`;
+On stdout the process reports what it did as JSON lines (\`seeded\`, then \`serving\` with its URL);
+--report-pauses adds a line per garbage collection and per second of event-loop delay (the harness
+uses them to explain slow steps).`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -48,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
       'redis-url': { type: 'string' },
       'no-migrate': { type: 'boolean', default: false },
       'experiment-routes': { type: 'boolean', default: false },
+      'report-pauses': { type: 'boolean', default: false },
       'seed-workloads': { type: 'string' },
       scale: { type: 'string' },
       'dataset-seed': { type: 'string' },
@@ -58,6 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  if (values['report-pauses']) reportPauses();
   const name = values.backend;
   if (!isBackendName(name)) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}`);
   const port = integerFlag(values.port, '--port', 3000, 0);

@@ -13,6 +13,22 @@ export type ApiEvent =
       seconds: number;
     }
   | {
+      /** A garbage collection of this process that took `ms`, ending at `atMs` (epoch ms). */
+      event: 'gc';
+      pid: number;
+      kind: string;
+      ms: number;
+      atMs: number;
+    }
+  | {
+      /** Event-loop delay of this process over the second ending at `atMs`. */
+      event: 'loop';
+      pid: number;
+      p99Ms: number;
+      maxMs: number;
+      atMs: number;
+    }
+  | {
       event: 'serving';
       backend: string;
       url: string;
@@ -42,6 +58,13 @@ export function parseApiEvent(line: string): ApiEvent | null {
   if (record[MARK] !== record.event) return null;
   if (record.event === 'serving' && typeof record.url === 'string' && typeof record.backend === 'string') {
     return { event: 'serving', backend: record.backend, url: record.url, layout: String(record.layout ?? '') };
+  }
+  const num = (key: string): number | null => (typeof record[key] === 'number' ? record[key] : null);
+  if (record.event === 'gc' && num('ms') !== null && num('atMs') !== null) {
+    return { event: 'gc', pid: num('pid') ?? 0, kind: String(record.kind ?? ''), ms: num('ms')!, atMs: num('atMs')! };
+  }
+  if (record.event === 'loop' && num('p99Ms') !== null && num('maxMs') !== null && num('atMs') !== null) {
+    return { event: 'loop', pid: num('pid') ?? 0, p99Ms: num('p99Ms')!, maxMs: num('maxMs')!, atMs: num('atMs')! };
   }
   if (
     record.event === 'seeded' &&

@@ -18,6 +18,8 @@ export interface ApiProcessOptions {
   cache?: { redisUrl: string };
   /** Mount the experiment routes (the deliberately slow request class). */
   experimentRoutes?: boolean;
+  /** Report GC pauses and event-loop delay as event lines (`serve --report-pauses`). */
+  reportPauses?: boolean;
   /** Skip migrate() (the harness migrated and seeded already). Default true. */
   noMigrate?: boolean;
   /** Give up when the server does not listen within this many ms. Default 300 s (seeding memory at full scale). */
@@ -62,6 +64,7 @@ export function serveCommand(options: ApiProcessOptions, port: number): string[]
   if (options.workers && options.workers > 1) args.push('--workers', String(options.workers));
   if (options.noMigrate !== false) args.push('--no-migrate');
   if (options.experimentRoutes) args.push('--experiment-routes');
+  if (options.reportPauses) args.push('--report-pauses');
   if (options.cache) args.push('--cache', 'redis', '--redis-url', options.cache.redisUrl);
   if (options.seedWorkloads) {
     const { workloads, scale, datasetSeed } = options.seedWorkloads;
@@ -90,6 +93,16 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
     if (output.length > 40) output.shift();
   };
   createInterface({ input: child.stderr! }).on('line', remember);
+  // Pause reports arrive all run long: keep the last 15 minutes of them, every other event for good.
+  const keep = (event: ApiEvent): void => {
+    events.push(event);
+    if (event.event !== 'gc' && event.event !== 'loop') return;
+    const horizon = event.atMs - 15 * 60_000;
+    if (events.length > 20_000) {
+      const kept = events.filter((e) => (e.event !== 'gc' && e.event !== 'loop') || e.atMs >= horizon);
+      events.splice(0, events.length, ...kept);
+    }
+  };
   const exited = once(child, 'exit');
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -106,9 +119,9 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
       options.startTimeoutMs ?? 300_000,
     );
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      remember(line);
       const event = parseApiEvent(line);
-      if (event) events.push(event);
+      if (event) keep(event);
+      if (event?.event !== 'gc' && event?.event !== 'loop') remember(line);
       if (event?.event === 'serving') {
         clearTimeout(timer);
         resolve(event.url);

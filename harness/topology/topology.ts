@@ -2,6 +2,8 @@ import { createBackend, isBackendName, SERVER_OF } from '../../adapters/registry
 import type { Backend } from '../../core/backend.ts';
 import { startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
 import { processTree } from '../load/index.ts';
+import { summarizePauses } from '../protocol/pause-reporter.ts';
+import type { PauseSummary } from '../results/index.ts';
 import { startBalancer, type BalancerPolicy, type RunningBalancer } from './nginx.ts';
 
 /** How the API is laid out on the machine: processes, workers per process, the balancer in front. */
@@ -65,6 +67,10 @@ export interface RunningTopology {
   startupMs: number;
   /** Every process serving requests (API processes with their workers, nginx), for sampling. */
   pids(): number[];
+  /** The root pids of those processes (each in its own process group). */
+  rootPids(): number[];
+  /** GC pauses and event-loop delay the API processes reported in a window (when started with reportPauses). */
+  pauses(fromMs: number, toMs: number): PauseSummary;
   stop(): Promise<void>;
 }
 
@@ -119,6 +125,13 @@ export async function startTopology(
     balancer,
     startupMs: Math.round(performance.now() - started),
     pids: () => [...apis.map((a) => a.pid), ...(balancer ? [balancer.pid] : [])].flatMap(processTree),
+    rootPids: () => [...apis.map((a) => a.pid), ...(balancer ? [balancer.pid] : [])],
+    pauses: (fromMs, toMs) =>
+      summarizePauses(
+        apis.flatMap((a) => a.events),
+        fromMs,
+        toMs,
+      ),
     stop: async () => {
       await balancer?.stop();
       await stopApis();
