@@ -45,6 +45,11 @@ export interface Backend extends WorkloadStores {
    * The harness falls back to the growth of the server's data directory while seeding when absent.
    */
   sizeOnDisk?(workload: WorkloadName): Promise<number>;
+  /**
+   * Optional: bring the database to a quiet state after a bulk load, before anything is measured
+   * (a checkpoint, statistics, pending compactions). Returns what it did, e.g. `CHECKPOINT 0.3 s`.
+   */
+  settle?(): Promise<string[]>;
   /** Optional: register the backend's own metrics (e.g. cache hits) with the API's Prometheus registry. */
   instrument?(registry: Registry): void;
   /** Release connections; the backend is unusable afterwards. */

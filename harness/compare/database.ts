@@ -4,7 +4,7 @@ import { createBackend, type BackendName } from '../../adapters/registry.ts';
 import type { Backend } from '../../core/backend.ts';
 import { workload as workloadNamed } from '../../core/workloads/index.ts';
 import { seedWorkload } from '../dataset/index.ts';
-import type { DatasetRecord } from '../results/index.ts';
+import type { DatasetRecord, PreparationRecord } from '../results/index.ts';
 import type { ComparePlan } from './settings.ts';
 
 /** What seeding a backend's database did, and the version its adapter reports. */
@@ -98,4 +98,25 @@ async function directoryBytes(dir: string): Promise<number> {
     }
   }
   return total;
+}
+
+/**
+ * After seeding: the adapter's own settle step (checkpoint, vacuum, pending compactions), timed,
+ * so every backend is measured from a quiet, comparable starting point.
+ */
+export async function settleDatabase(
+  backend: BackendName,
+  url: string,
+  log: (line: string) => void,
+): Promise<PreparationRecord> {
+  const client = await createBackend(backend, url);
+  const started = performance.now();
+  try {
+    const actions = client.settle ? await client.settle() : ['nothing to settle (the adapter has no settle step)'];
+    const seconds = Math.round((performance.now() - started) / 100) / 10;
+    log(`compare: ${backend}: settled in ${seconds} s: ${actions.join(', ')}`);
+    return { backend, actions, seconds };
+  } finally {
+    await client.close();
+  }
 }

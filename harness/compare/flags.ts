@@ -25,6 +25,12 @@ export const COMPARE_FLAG_OPTIONS = {
   'allow-reset': { type: 'boolean' },
   heap: { type: 'string' },
   'profile-workload': { type: 'string' },
+  trials: { type: 'string' },
+  method: { type: 'string' },
+  resolution: { type: 'string' },
+  'search-start': { type: 'string' },
+  placement: { type: 'string' },
+  calibrate: { type: 'string' },
   results: { type: 'string' },
   'run-id': { type: 'string' },
   'no-report': { type: 'boolean', default: false },
@@ -77,6 +83,10 @@ export function compareInputFromFlags(values: Values): ComparePlanInput {
       stopAfterFailedSteps: full.stopAfterFailedSteps,
     }),
     ...scenarioOverrides(values),
+    ...(num('trials') !== undefined && { trials: num('trials') }),
+    ...(text('method') && { method: text('method') }),
+    ...(num('resolution') !== undefined && { resolution: num('resolution') }),
+    ...(num('search-start') !== undefined && { searchStartRps: num('search-start') }),
   };
   for (const [field, value] of Object.entries(scenario)) {
     if (typeof value === 'number' && Number.isNaN(value)) throw new RangeError(`${field}: not a number`);
@@ -101,6 +111,8 @@ export function compareInputFromFlags(values: Values): ComparePlanInput {
     ...(values['allow-reset'] === true && { allowReset: true }),
     ...(text('heap') && { javaHeap: text('heap') }),
     ...(text('profile-workload') && { profileWorkload: text('profile-workload') }),
+    ...(text('placement') && { placement: text('placement') as 'pinned' | 'shared' }),
+    ...(text('calibrate') && { calibrate: text('calibrate') }),
     ...(text('results') && { resultsDir: text('results') }),
     ...(text('run-id') && { runId: text('run-id') }),
     ...(values['no-report'] === true && { report: false }),

@@ -1,9 +1,11 @@
 import type { BackendName } from '../../adapters/registry.ts';
 import { clearCache } from '../../adapters/redis-cache/index.ts';
-import { workload as workloadNamed } from '../../core/workloads/index.ts';
-import { processTree } from '../load/index.ts';
+import { seededRandom, workload as workloadNamed } from '../../core/workloads/index.ts';
+import { driveStep, rateConnections, type StepObservations } from '../load/index.ts';
+import { pinTrees, signalGroups, type Placement } from '../placement/index.ts';
 import type { DatasetRecord, RunResult } from '../results/index.ts';
-import type { LoadTarget } from '../runner/index.ts';
+import type { LoadTarget, OpenTarget } from '../runner/index.ts';
+import { mixFor } from '../scenario/index.ts';
 import {
   serveCommand,
   startTopology,
@@ -21,42 +23,65 @@ export class LayoutUnavailableError extends Error {
   override readonly name = 'LayoutUnavailableError';
 }
 
+/** A database server the layout talks to, and how to stop and continue it between trials. */
+export interface LayoutDatabase {
+  url: string;
+  /** Root pid of a server this run started (sampled, pinned, paused); absent for servers we do not own. */
+  pid?: number;
+  /** Observations of the server over a window (JVM GC pauses, PostgreSQL wait events). */
+  observe?(window: { fromMs: number; toMs: number }): Promise<StepObservations>;
+}
+
 export interface LayoutContext {
   plan: ComparePlan;
   backend: BackendName;
   label: string;
   topology: Topology;
+  /** Only these workloads (the A/A twin measures one); default every workload of the plan. */
+  workloads?: string[];
   /** The database (absent for memory, which seeds itself in each API process). */
-  database?: { url: string; pid?: number };
+  database?: LayoutDatabase;
   redisUrl?: string;
   /** Data sets seeded into the database, by workload; the memory backend's are filled in on first start. */
   seeded: Map<string, DatasetRecord>;
+  placement: Placement;
   result: RunResult;
   /** Every verification, in order (all ok unless the run stopped on a difference). */
   verified: VerifyReport[];
   log: (line: string) => void;
 }
 
+/** Seconds and rate of the unrecorded warm-up pass each workload gets when a layout first starts. */
+const WARM_UP_S = 5;
+
 /**
- * One API layout of one backend as a load target: opening it starts the processes (cold cache),
- * checks every workload answers like the memory reference (a difference throws
- * VerifyMismatchError and stops the run) and records the data sets; closing stops them.
+ * One API layout of one backend as a load target. Opening it (once) starts the processes on the
+ * system-under-test CPUs (cold cache), checks every workload answers like the memory reference (a
+ * difference throws VerifyMismatchError and stops the run), records the data sets and runs an
+ * unrecorded warm-up pass for the JIT of the API and of the database. Between trials it pauses
+ * (SIGSTOP) the API processes and the database and continues them; closing stops the processes and
+ * leaves the database paused for the next layout.
  */
 export function layoutTarget(ctx: LayoutContext): LoadTarget {
   const { plan, topology, label } = ctx;
   const { settings, scenario } = plan;
+  const workloads = ctx.workloads ?? plan.workloads;
   // How every API process of this layout (and the profiled one) is started.
   const serve: Omit<ApiProcessOptions, 'workers' | 'cache'> = {
     backend: ctx.backend,
     experimentRoutes: scenario.slowFraction > 0,
+    reportPauses: true,
     ...(ctx.database && { url: ctx.database.url }),
     ...(!ctx.database && {
-      seedWorkloads: { workloads: plan.workloads, scale: settings.scale, datasetSeed: settings.datasetSeed },
+      seedWorkloads: { workloads, scale: settings.scale, datasetSeed: settings.datasetSeed },
     }),
   };
+  const dbRoots = ctx.database?.pid === undefined ? [] : [ctx.database.pid];
   return {
     label,
-    open: async () => {
+    workloads,
+    open: async (): Promise<OpenTarget> => {
+      signalGroups(dbRoots, 'SIGCONT');
       // A cached layout starts cold: no values left by another backend or an earlier layout.
       if (topology.cache && ctx.redisUrl) await clearCache(ctx.redisUrl);
       let api: RunningTopology;
@@ -65,20 +90,34 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
       } catch (error) {
         throw new LayoutUnavailableError(`the API (${topologyLabel(topology)}) did not start: ${firstLine(error)}`);
       }
+      const apiRoots = api.rootPids();
+      if (ctx.placement.mode === 'pinned') pinTrees(apiRoots, ctx.placement.systemUnderTest);
       try {
         const up = (api.startupMs / 1000).toFixed(1);
         ctx.log(`compare: ${label}: API at ${api.url} (${topologyLabel(topology)}, up in ${up} s)`);
-        await verifyLayout(ctx, api);
+        await verifyLayout(ctx, workloads, api);
+        await warmUp(ctx, workloads, api.url);
       } catch (error) {
         await api.stop();
+        signalGroups(dbRoots, 'SIGSTOP');
         throw error;
       }
-      const dbPid = ctx.database?.pid;
+      const database = ctx.database;
       return {
         url: api.url,
-        serverPids: () => api.pids(),
-        ...(dbPid !== undefined && { databasePids: () => processTree(dbPid) }),
-        close: () => api.stop(),
+        serverPids: () => api.rootPids(),
+        ...(dbRoots.length > 0 && { databasePids: () => dbRoots }),
+        observe: async (window) => {
+          const db = (await database?.observe?.(window)) ?? {};
+          return { ...db, pauses: { ...db.pauses, api: api.pauses(window.fromMs, window.toMs) } };
+        },
+        pause: async () => signalGroups([...api.rootPids(), ...dbRoots], 'SIGSTOP'),
+        resume: async () => signalGroups([...dbRoots, ...api.rootPids()], 'SIGCONT'),
+        close: async () => {
+          signalGroups(api.rootPids(), 'SIGCONT'); // a stopped process would not hear SIGTERM
+          await api.stop();
+          signalGroups(dbRoots, 'SIGSTOP');
+        },
       };
     },
     profileCommand: (port) => ({
@@ -96,9 +135,9 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
 }
 
 /** Same answers as the reference, workload by workload; then the layout's data sets go into the result. */
-async function verifyLayout(ctx: LayoutContext, api: RunningTopology): Promise<void> {
+async function verifyLayout(ctx: LayoutContext, workloads: string[], api: RunningTopology): Promise<void> {
   const { settings } = ctx.plan;
-  for (const name of ctx.plan.workloads) {
+  for (const name of workloads) {
     const workload = workloadNamed(name);
     const reference = await startMemoryReference(workload, settings.scale, settings.datasetSeed);
     try {
@@ -132,7 +171,43 @@ async function verifyLayout(ctx: LayoutContext, api: RunningTopology): Promise<v
       });
     }
   }
-  ctx.result.datasets.push(...[...ctx.seeded.values()].map((d) => ({ ...d, backend: ctx.label })));
+  ctx.result.datasets.push(
+    ...workloads.flatMap((w) => {
+      const d = ctx.seeded.get(w);
+      return d ? [{ ...d, backend: ctx.label }] : [];
+    }),
+  );
+}
+
+/**
+ * An unrecorded pass over every workload at a modest rate, so the first measured step does not pay
+ * for the JIT of the API and of the database, or for cold caches. Recorded as a preparation action.
+ */
+async function warmUp(ctx: LayoutContext, workloads: string[], url: string): Promise<void> {
+  const { scenario } = ctx.plan;
+  const rate = Math.min(500, Math.round(scenario.searchStartRps / 2));
+  const started = performance.now();
+  for (const name of workloads) {
+    await driveStep(
+      url,
+      mixFor(name, scenario),
+      {
+        kind: 'rate',
+        target: rate,
+        connections: rateConnections(rate),
+        warmupMs: 0,
+        durationMs: WARM_UP_S * 1000,
+        requestTimeoutMs: scenario.requestTimeoutMs,
+      },
+      seededRandom(scenario.requestSeed + 1000),
+    );
+  }
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  (ctx.result.preparation ??= []).push({
+    backend: ctx.label,
+    actions: [`warm-up ${WARM_UP_S} s at ${rate} RPS per workload (${workloads.join(', ')}), not measured`],
+    seconds,
+  });
 }
 
 export function firstLine(error: unknown): string {

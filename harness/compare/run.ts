@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVER_OF, type BackendName } from '../../adapters/registry.ts';
-import { provisionServers, type ProvisionedSet } from '../provision/index.ts';
+import { pinLoadGenerator, pinTrees, placementRecord, planPlacement, signalGroups } from '../placement/index.ts';
+import { ownedPids, provisionServers, type ProvisionedSet } from '../provision/index.ts';
 import { renderReport, type RenderedReport } from '../report/index.ts';
 import { newRunResult, writeRun, type RunResult } from '../results/index.ts';
 import { runScenario, type LoadTarget } from '../runner/index.ts';
@@ -9,8 +10,9 @@ import { scenarioRecord } from '../scenario/index.ts';
 import type { ServerKind } from '../servers/endpoints.ts';
 import { memoryLayoutProblem, topologyLabel } from '../topology/index.ts';
 import { VerifyMismatchError, type VerifyReport } from '../verify/index.ts';
-import { seedDatabase, type SeededDatabase } from './database.ts';
-import { firstLine, layoutTarget, LayoutUnavailableError } from './layout-target.ts';
+import { calibrationRecord, twinLabel } from './calibration.ts';
+import { seedDatabase, settleDatabase, type SeededDatabase } from './database.ts';
+import { firstLine, layoutTarget, LayoutUnavailableError, type LayoutDatabase } from './layout-target.ts';
 import type { ComparePlan } from './settings.ts';
 
 export interface CompareOutcome {
@@ -40,58 +42,134 @@ function storebenchVersion(): string {
   return pkg.version;
 }
 
+/** A backend that cannot be measured (no server, a server we may not wipe, seeding failed). */
+class BackendSkipped extends Error {}
+
+/** A backend whose server is up, seeded and settled (and paused until its layouts are measured). */
+interface PreparedBackend {
+  backend: BackendName;
+  database?: LayoutDatabase;
+  seeded: SeededDatabase['datasets'];
+}
+
 /**
- * The main job: for each backend in turn, provision its server, seed every workload with the same
- * deterministic data set (timed, size on disk recorded), then hand its API layouts to the scenario
- * runner (each layout is started, verified against the memory reference, loaded and stopped), then
- * stop the server before the next backend, so a database under load never shares the machine with
- * another one. A backend that cannot be provisioned, seeded or served is skipped with the reason;
- * a backend that answers differently from the reference stops the run. Results are written after
- * every ladder, so an interrupted run keeps what it measured.
+ * The main job. First every backend's server is provisioned, seeded with the same deterministic
+ * data set (timed, fingerprinted, size on disk recorded), settled (checkpoint, vacuum, flush) and
+ * paused. Then the scenario runner measures every (backend, API layout) target in interleaved
+ * trials: a target is started, verified against the memory reference and warmed up the first time,
+ * measured, and paused (with its database) while the others are measured, so only one system ever
+ * runs during a step and slow drift of the machine hits every backend alike. The load generator and
+ * the system under test are pinned to CPUs of their own where the machine allows. A backend that
+ * cannot be provisioned, seeded or served is skipped with the reason; a backend that answers
+ * differently from the reference stops the run. Results are written after every measured trial.
  */
 export async function runCompare(plan: ComparePlan, log: Log = (line) => console.error(line)): Promise<CompareOutcome> {
+  const placement = planPlacement(plan.placement);
+  pinLoadGenerator(placement);
   const result = newRunResult({
     scenario: { ...scenarioRecord(plan.scenario), compare: plan.settings },
     serverVersions: { storebench: storebenchVersion() },
     ...(plan.runId !== undefined && { runId: plan.runId }),
   });
   result.skippedBackends = [];
+  result.placement = placementRecord(placement);
   const runDir = join(plan.resultsDir, result.runId);
   const save = async (): Promise<void> => {
     result.finishedAt = new Date().toISOString();
     await writeRun(plan.resultsDir, result);
   };
   await save();
-  log(`compare: run ${result.runId} -> ${runDir}`);
+  log(
+    `compare: run ${result.runId} -> ${runDir} (load generator on CPU ${placement.loadGenerator}, system under test on CPU ${placement.systemUnderTest}, ${placement.mode})`,
+  );
   const verified: VerifyReport[] = [];
+  const skip = (backend: string, reason: string): void => {
+    result.skippedBackends!.push({ backend, reason });
+    result.notes.push(`${backend} skipped: ${reason}`);
+    log(`compare: ${backend} SKIPPED: ${reason}`);
+  };
 
-  let redis: ProvisionedSet | null = null;
-  if (plan.settings.topologies.some((t) => t.cache)) redis = await provisionServers(['redis'], provisionOptions(plan));
+  const provisioned: ProvisionedSet[] = [];
   try {
+    let redisUrl: string | undefined;
+    if (plan.settings.topologies.some((t) => t.cache)) {
+      const redis = await provisionServers(['redis'], provisionOptions(plan));
+      provisioned.push(redis);
+      redisUrl = redis.endpoints.redis?.url;
+      const pid = redis.endpoints.redis?.pid;
+      if (pid !== undefined && placement.mode === 'pinned') pinTrees([pid], placement.systemUnderTest);
+    }
+
+    // 1. Servers and data, one backend at a time; each server is paused once ready.
+    const prepared: PreparedBackend[] = [];
     for (const backend of plan.backends) {
       try {
-        await compareBackend(plan, backend, {
-          result,
-          runDir,
-          save,
-          log,
-          verified,
-          redisUrl: redis?.endpoints.redis?.url,
-        });
+        prepared.push(await prepareBackend(plan, backend, result, provisioned, placement.systemUnderTest, log));
+        await save();
       } catch (error) {
-        if (error instanceof VerifyMismatchError) {
-          result.notes.push(`run stopped: ${backend} answered differently from the memory reference`);
-          await save();
-          throw new CompareStoppedError(error.message, runDir);
-        }
-        if (!(error instanceof BackendSkipped || error instanceof LayoutUnavailableError)) throw error;
-        result.skippedBackends.push({ backend, reason: error.message });
-        result.notes.push(`${backend} skipped: ${error.message}`);
-        log(`compare: ${backend} SKIPPED: ${error.message}`);
+        if (!(error instanceof BackendSkipped)) throw error;
+        skip(backend, error.message);
       }
     }
+
+    // 2. The targets: every API layout of every prepared backend, and the A/A twin.
+    const targets: LoadTarget[] = [];
+    const labelled = plan.settings.topologies.length > 1;
+    for (const { backend, database, seeded } of prepared) {
+      for (const topology of plan.settings.topologies) {
+        const label = labelled ? `${backend} ${topologyLabel(topology)}` : backend;
+        const problem = database ? null : memoryLayoutProblem(topology);
+        if (problem) {
+          result.notes.push(`${label} not measured: ${problem}`);
+          log(`compare: ${label}: not measured: ${problem}`);
+          continue;
+        }
+        const context = { plan, backend, topology, seeded, placement, result, verified, log };
+        const shared = { ...(database && { database }), ...(redisUrl && { redisUrl }) };
+        targets.push(layoutTarget({ ...context, ...shared, label }));
+        if (plan.calibrate?.backend === backend && topology === plan.settings.topologies[0]) {
+          const twin = twinLabel(label);
+          targets.push(layoutTarget({ ...context, ...shared, label: twin, workloads: [plan.calibrate.workload] }));
+        }
+      }
+    }
+
+    // 3. Interleaved trials.
+    const failed = new Set<string>();
+    await runScenario({
+      scenario: plan.scenario,
+      targets,
+      result,
+      runDir,
+      save,
+      log,
+      runPids: ownedPids,
+      ...(plan.profileWorkload && { profileWorkload: plan.profileWorkload }),
+      skip: (target, error) => {
+        if (error instanceof VerifyMismatchError || !(error instanceof LayoutUnavailableError)) return false;
+        const backend = target.label.split(' ')[0]!;
+        if (!failed.has(backend)) skip(backend, error.message);
+        failed.add(backend);
+        return true;
+      },
+    }).catch(async (error: unknown) => {
+      if (!(error instanceof VerifyMismatchError)) throw error;
+      result.notes.push(`run stopped: an API answered differently from the memory reference`);
+      await save();
+      throw new CompareStoppedError(error.message, runDir);
+    });
+    if (plan.calibrate) {
+      const record = calibrationRecord(result, plan.calibrate.backend, plan.calibrate.workload);
+      if (record) result.calibration = record;
+    }
   } finally {
-    await redis?.stop();
+    // A paused server would not hear its stop signal.
+    for (const set of provisioned)
+      signalGroups(
+        set.servers.flatMap((s) => s.endpoint.pid ?? []),
+        'SIGCONT',
+      );
+    await Promise.allSettled(provisioned.map((set) => set.stop()));
   }
   checkFingerprints(result);
   await save();
@@ -103,81 +181,48 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
   return { result, runDir, report, verified };
 }
 
-/** A backend that cannot be measured (no server, a server we may not wipe, seeding failed). */
-class BackendSkipped extends Error {}
-
-interface RunContext {
-  result: RunResult;
-  runDir: string;
-  save: () => Promise<void>;
-  log: Log;
-  verified: VerifyReport[];
-  redisUrl: string | undefined;
-}
-
-/** One backend: its server, its data, the scenario over each of its API layouts. */
-async function compareBackend(plan: ComparePlan, backend: BackendName, run: RunContext): Promise<void> {
-  const { result, log } = run;
+/** Provisions, seeds and settles one backend's server, then pauses it until its layouts are measured. */
+async function prepareBackend(
+  plan: ComparePlan,
+  backend: BackendName,
+  result: RunResult,
+  provisioned: ProvisionedSet[],
+  sutCpus: string,
+  log: Log,
+): Promise<PreparedBackend> {
   const kind = SERVER_OF[backend];
-  let servers: ProvisionedSet | null = null;
+  if (!kind) return { backend, seeded: new Map() };
+  log(`compare: ${backend}: provisioning ${kind} (${plan.settings.provision})…`);
+  let servers: ProvisionedSet;
   try {
-    let database: { url: string; pid?: number } | undefined;
-    let seeded: SeededDatabase['datasets'] = new Map();
-    if (kind) {
-      log(`compare: ${backend}: provisioning ${kind} (${plan.settings.provision})…`);
-      try {
-        servers = await provisionServers([kind], provisionOptions(plan));
-      } catch (error) {
-        throw new BackendSkipped(`could not provision ${kind}: ${firstLine(error)}`);
-      }
-      const server = servers.servers[0]!;
-      const { url, pid, dataDir } = server.endpoint;
-      if (!server.resettable) {
-        throw new BackendSkipped(
-          `${kind} at ${url} is a server you run; pass --allow-reset to let compare wipe and seed it`,
-        );
-      }
-      log(`compare: ${backend}: ${kind} ${server.endpoint.version ?? ''} at ${url}`);
-      try {
-        const db = await seedDatabase(plan, backend, url, dataDir, log);
-        // What the adapter itself reports (a stand-in names itself), not the provisioner's probe.
-        result.environment.serverVersions[kind] = db.serverVersion;
-        seeded = db.datasets;
-      } catch (error) {
-        throw new BackendSkipped(`seeding failed: ${firstLine(error)}`);
-      }
-      database = { url, ...(pid !== undefined && { pid }) };
-    }
-
-    const labelled = plan.settings.topologies.length > 1;
-    const targets: LoadTarget[] = [];
-    for (const topology of plan.settings.topologies) {
-      const label = labelled ? `${backend} ${topologyLabel(topology)}` : backend;
-      const problem = kind ? null : memoryLayoutProblem(topology);
-      if (problem) {
-        result.notes.push(`${label} not measured: ${problem}`);
-        log(`compare: ${label}: not measured: ${problem}`);
-        continue;
-      }
-      targets.push(
-        layoutTarget({
-          plan,
-          backend,
-          label,
-          topology,
-          ...(database && { database }),
-          ...(run.redisUrl && { redisUrl: run.redisUrl }),
-          seeded,
-          result,
-          verified: run.verified,
-          log,
-        }),
-      );
-    }
-    await runScenario({ scenario: plan.scenario, targets, result, runDir: run.runDir, save: run.save, log });
-  } finally {
-    await servers?.stop();
+    servers = await provisionServers([kind], provisionOptions(plan));
+  } catch (error) {
+    throw new BackendSkipped(`could not provision ${kind}: ${firstLine(error)}`);
   }
+  provisioned.push(servers);
+  const server = servers.servers[0]!;
+  const { url, pid, dataDir } = server.endpoint;
+  if (!server.resettable) {
+    throw new BackendSkipped(
+      `${kind} at ${url} is a server you run; pass --allow-reset to let compare wipe and seed it`,
+    );
+  }
+  // Only a server this run started is pinned, sampled and paused.
+  const owned = pid !== undefined && server.endpoint.provisioner === 'local';
+  if (owned && plan.placement !== 'shared') pinTrees([pid], sutCpus);
+  log(`compare: ${backend}: ${kind} ${server.endpoint.version ?? ''} at ${url}`);
+  let db: SeededDatabase;
+  try {
+    db = await seedDatabase(plan, backend, url, dataDir, log);
+    // What the adapter itself reports (a stand-in names itself), not the provisioner's probe.
+    result.environment.serverVersions[kind] = db.serverVersion;
+    (result.preparation ??= []).push(await settleDatabase(backend, url, log));
+  } catch (error) {
+    throw new BackendSkipped(`seeding failed: ${firstLine(error)}`);
+  }
+  if (owned) signalGroups([pid], 'SIGSTOP');
+  else result.notes.push(`${backend}: its server (${server.endpoint.provisioner}) runs on while others are measured`);
+  return { backend, database: { url, ...(owned && { pid }) }, seeded: db.datasets };
 }
 
 function provisionOptions(plan: ComparePlan) {

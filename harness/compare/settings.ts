@@ -7,22 +7,26 @@ import { DEFAULT_STEP_VALUES, parseScenario, type Scenario } from '../scenario/i
 import { SINGLE_PROCESS, topologyLabel, type Topology } from '../topology/index.ts';
 
 /**
- * The two presets of `storebench compare`. `default` is sized to finish in about ten minutes
- * on a 2-core machine (small data, short steps; a ladder stops after two SLO misses in a row, so one
-noisy step does not end it);
- * `full` is for a real decision: production-size data and steps long enough for caches,
- * compaction and GC to show.
+ * The two presets of `storebench compare`. Both search each backend's max sustainable rate in 3
+ * interleaved trials on a grid of four rates per doubling. `default` is sized to finish in about
+ * fifteen minutes on a 2-core machine (small data, short steps: fewer, better steps beat many
+ * noisy ones); `full` is for a real decision: production-size data and steps long enough for
+ * caches, compaction and GC to show.
  */
 export const PRESETS = {
   default: {
     scale: DEFAULT_SCALE,
+    method: 'search',
+    trials: 3,
     stepValues: DEFAULT_STEP_VALUES.rate,
-    stepDurationS: 5,
-    warmupS: 2,
+    stepDurationS: 3,
+    warmupS: 1,
     stopAfterFailedSteps: 2,
   },
   full: {
     scale: 'full',
+    method: 'search',
+    trials: 3,
     stepValues: DEFAULT_STEP_VALUES.rate,
     stepDurationS: 30,
     warmupS: 10,
@@ -48,6 +52,10 @@ export interface ComparePlan {
   report?: boolean;
   /** Which workload is profiled when the scenario asks for a profile (default the first). */
   profileWorkload?: WorkloadName;
+  /** CPU placement of the load generator and the system under test. */
+  placement: 'pinned' | 'shared';
+  /** The A/A calibration: this backend's first layout measured again under a twin label on this workload. */
+  calibrate?: { backend: BackendName; workload: WorkloadName };
 }
 
 /** What the user may set; anything absent comes from the preset (or from a previous run with `--from`). */
@@ -70,6 +78,9 @@ export interface ComparePlanInput {
   allowReset?: boolean;
   report?: boolean;
   profileWorkload?: string;
+  placement?: 'pinned' | 'shared';
+  /** `BACKEND:WORKLOAD`, or `none`; default the control row (else the first backend) on the first workload, with 2+ trials. */
+  calibrate?: string;
 }
 
 /** Validates the input and fills in the preset; throws a RangeError naming the bad field. */
@@ -103,10 +114,14 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     throw new RangeError('provision: auto | local | docker | external');
   if (input.profileWorkload !== undefined && !workloads.includes(input.profileWorkload))
     throw new RangeError(`profile-workload: "${input.profileWorkload}" is not one of the compared workloads`);
+  const placement = input.placement ?? 'pinned';
+  if (placement !== 'pinned' && placement !== 'shared') throw new RangeError('placement: pinned | shared');
   const scenario = parseScenario(
     {
       name: `compare-${preset}`,
       stepKind: 'rate',
+      method: defaults.method,
+      trials: defaults.trials,
       stepValues: [...defaults.stepValues],
       stepDurationS: defaults.stepDurationS,
       warmupS: defaults.warmupS,
@@ -118,7 +133,21 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     },
     'compare options',
   );
-  const settings: CompareSettings = { scale, datasetSeed, provision, topologies, preset };
+  const calibrate = calibrationTarget(
+    input.calibrate,
+    backends as BackendName[],
+    workloads as WorkloadName[],
+    scenario.trials,
+  );
+  const settings: CompareSettings = {
+    scale,
+    datasetSeed,
+    provision,
+    topologies,
+    preset,
+    placement,
+    calibrate: calibrate ? `${calibrate.backend}:${calibrate.workload}` : 'none',
+  };
   return {
     backends: backends as BackendName[],
     workloads: workloads as WorkloadName[],
@@ -131,7 +160,27 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     ...(input.allowReset !== undefined && { allowReset: input.allowReset }),
     ...(input.report !== undefined && { report: input.report }),
     ...(input.profileWorkload !== undefined && { profileWorkload: input.profileWorkload as WorkloadName }),
+    placement,
+    ...(calibrate && { calibrate }),
   };
+}
+
+/** The calibrated (backend, workload), from `BACKEND:WORKLOAD` or `none`; by default only with 2+ trials. */
+function calibrationTarget(
+  given: string | undefined,
+  backends: BackendName[],
+  workloads: WorkloadName[],
+  trials: number,
+): ComparePlan['calibrate'] {
+  if (given === 'none' || (given === undefined && trials < 2)) return undefined;
+  const [backend = backends.includes('memory') ? 'memory' : backends[0]!, workload = workloads[0]!] = given
+    ? given.split(':')
+    : [];
+  if (!backends.includes(backend as BackendName))
+    throw new RangeError(`calibrate: "${backend}" is not one of the compared backends`);
+  if (!workloads.includes(workload as WorkloadName))
+    throw new RangeError(`calibrate: "${workload}" is not one of the compared workloads`);
+  return { backend: backend as BackendName, workload: workload as WorkloadName };
 }
 
 /**
@@ -148,6 +197,8 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       datasetSeed: settings.datasetSeed,
       provision: settings.provision as ProvisionMode,
       topologies: settings.topologies,
+      ...(settings.placement && { placement: settings.placement }),
+      ...(settings.calibrate && { calibrate: settings.calibrate }),
     }),
     backends: record.backends,
     workloads: record.workloads,
@@ -160,6 +211,11 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       idDistribution: record.idDistribution,
       slo: record.slo,
       stopAfterFailedSteps: record.stopAfterFailedSteps,
+      ...(record.method !== undefined && { method: record.method }),
+      ...(record.trials !== undefined && { trials: record.trials }),
+      ...(record.searchStartRps !== undefined && { searchStartRps: record.searchStartRps }),
+      ...(record.resolution !== undefined && { resolution: record.resolution }),
+      ...(record.maxSearchSteps !== undefined && { maxSearchSteps: record.maxSearchSteps }),
       profile: record.profile,
       ...(record.connections !== undefined && { connections: record.connections }),
       ...((record.requestSeed ?? record.seed) !== undefined && { requestSeed: record.requestSeed ?? record.seed }),

@@ -3,13 +3,27 @@ export { LatencyHistogram } from './histogram.ts';
 export {
   DEFAULT_SLO,
   generatorBottleneck,
+  measureStep,
   rateConnections,
   runLadder,
   sustainableThroughput,
   toStepResult,
   type LadderOptions,
   type LadderResult,
+  type StepContext,
+  type StepObservations,
 } from './ladder.ts';
 export { profileServer, waitForPort, type ProfileOptions } from './profile.ts';
 export { ProgressDisplay, stepLine } from './progress.ts';
 export { processTree, readProcStat, ResourceSampler, type SampledRole } from './sampler.ts';
+export {
+  DEFAULT_GRID,
+  findMaxRate,
+  gridIndex,
+  gridRate,
+  gridResolution,
+  type RateGrid,
+  type SearchOptions,
+  type SearchResult,
+} from './search.ts';
+export { explainMiss } from './cause.ts';

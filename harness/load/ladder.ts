@@ -2,6 +2,7 @@ import os from 'node:os';
 import { seededRandom, type LoadMix, type RandomSource } from '../../core/workloads/index.ts';
 import type { ResourceUsage, SloRecord, StepKind, StepResult, SustainableThroughput } from '../results/types.ts';
 import { driveStep, type LiveFigures, type StepMeasurement, type StepPlan } from './driver.ts';
+import { explainMiss } from './cause.ts';
 import { settleHeap } from './heap.ts';
 import { ResourceSampler, type SampledRole } from './sampler.ts';
 
@@ -119,6 +120,8 @@ export async function measureStep(
     );
   }
   if (ctx.observe && windowFrom > 0) Object.assign(step, await ctx.observe({ fromMs: windowFrom, toMs: Date.now() }));
+  const cause = explainMiss(step, ctx.slo ?? DEFAULT_SLO);
+  if (cause) step.cause = cause;
   return step;
 }
 

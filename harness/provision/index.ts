@@ -9,7 +9,7 @@ export { assertResettable, ExternalProvisioner } from './external.ts';
 export { DockerProvisioner, dockerEngineAnswers, stopDockerService } from './docker.ts';
 export { LocalProvisioner, missingForLocal, POSTGRES_SETTINGS, serversHome } from './local/index.ts';
 export { probeVersion, waitUntilAnswering } from './probes.ts';
-export { ownedCount, stopAllOwned } from './process-registry.ts';
+export { ownedCount, ownedPids, stopAllOwned } from './process-registry.ts';
 
 /**
  * The provisioner for a mode. `auto`: docker when an engine answers, else local when every kind

@@ -71,6 +71,11 @@ export function registerOwned(entry: Owned): () => void {
   };
 }
 
+/** The pids this run started and still owns (servers, API processes, balancers): part of the run, not interference. */
+export function ownedPids(): number[] {
+  return [...owned.keys()];
+}
+
 /** How many processes this run still owns (for tests and diagnostics). */
 export function ownedCount(): number {
   return owned.size;

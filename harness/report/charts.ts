@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import type { ChartConfiguration, ChartDataset, PointStyle } from 'chart.js';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 import type { RunResult, StepResult } from '../results/index.ts';
-import { CONTROL_BACKEND, describeDataset, describeMachine, orderBackends } from './model.ts';
+import {
+  buildWorkloadReports,
+  CONTROL_BACKEND,
+  describeDataset,
+  describeMachine,
+  displayName,
+  formatRps,
+  orderBackends,
+  type WorkloadReport,
+} from './model.ts';
 
 /** Size of every chart PNG, in pixels. */
 export const CHART_WIDTH = 1000;
@@ -20,7 +29,7 @@ export interface ChartFile {
   absolutePath: string;
 }
 
-export type ChartMetric = 'throughput' | 'latency' | 'errors';
+export type ChartMetric = 'throughput' | 'latency' | 'errors' | 'sustainable';
 
 const FONT_FAMILY = 'DejaVu Sans';
 const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -92,17 +101,108 @@ export async function renderRunCharts(run: RunResult, runDir: string): Promise<C
     const steps = run.steps.filter((s) => s.workload === workload);
     const series = orderBackends([...new Set(steps.map((s) => s.backend))]).map((backend): ChartSeries => ({
       backend,
+      label: backend === CONTROL_BACKEND ? `${backend} (control)` : displayName(run, backend),
       steps: steps.filter((s) => s.backend === backend),
     }));
     const caption = [
       `Dataset ${describeDataset(run, workload)}.`,
       `Machine: ${describeMachine(run)}. Run ${run.runId}.`,
     ];
+    const report = buildWorkloadReports(run).find((w) => w.workload === workload);
+    if (report) files.push(await renderSustainableChart(run, report, caption, dir));
     for (const metric of ['throughput', 'latency', 'errors'] as const) {
       files.push(await renderChartFile({ run, workload, metric, series, caption, dir, prefix: 'charts' }));
     }
   }
   return files;
+}
+
+/**
+ * The headline chart of a workload: per backend, the interval of its max sustainable rate (a
+ * floating bar from the lowest trial pass to the highest trial fail), the median (a bar) and every
+ * trial (dots), in ranking order.
+ */
+async function renderSustainableChart(
+  run: RunResult,
+  report: WorkloadReport,
+  caption: string[],
+  dir: string,
+): Promise<ChartFile> {
+  const rows = report.ranking.filter((r) => r.figure);
+  const labels = rows.map((r) => (r.isControl && !r.isTwin ? `${r.displayName} (control)` : r.displayName));
+  const colours = rows.map((r) => backendColour(r.backend));
+  const unit = report.kind === 'rate' ? 'requests/s' : 'connections';
+  const title = `${report.workload}: max sustainable ${report.kind === 'rate' ? 'rate' : 'concurrency'} under the SLO`;
+  const trials = Math.max(0, ...rows.map((r) => r.figure!.values.length));
+  const config: ChartConfiguration<'bar' | 'line', Array<[number, number] | { x: string; y: number }>> = {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: [
+        {
+          type: 'bar',
+          label: 'interval (lowest trial pass – highest trial fail)',
+          data: rows.map((r) => [r.figure!.low, r.figure!.high] as [number, number]),
+          backgroundColor: colours.map((c) => withAlpha(c, 0.18)),
+          borderColor: colours,
+          borderWidth: 1,
+          barPercentage: 0.5,
+          grouped: false,
+        },
+        {
+          type: 'line',
+          label: `median of ${trials} trial${trials === 1 ? '' : 's'}`,
+          data: rows.map((r, i) => ({ x: labels[i]!, y: r.figure!.median ?? 0 })),
+          showLine: false,
+          pointStyle: 'line',
+          pointRadius: 28,
+          pointBorderWidth: 4,
+          borderColor: colours,
+          backgroundColor: colours,
+        },
+        {
+          type: 'line',
+          label: 'each trial',
+          data: rows.flatMap((r, i) => r.figure!.values.map((v) => ({ x: labels[i]!, y: v ?? 0 }))),
+          showLine: false,
+          pointRadius: 5,
+          borderColor: '#111827',
+          backgroundColor: 'rgba(17, 24, 39, 0.5)',
+        },
+      ],
+    },
+    options: {
+      responsive: false,
+      animation: false,
+      plugins: {
+        title: { display: true, text: title, font: { size: 20, weight: 'bold' }, padding: 8 },
+        subtitle: {
+          display: true,
+          text: [
+            ...caption,
+            `Noise floor ${Math.round(report.noiseFloor.fraction * 100)}% (${report.noiseFloor.source}). Medians: ${rows
+              .map((r, i) => `${labels[i]} ${formatRps(r.figure!.median ?? 0)}`)
+              .join(', ')}.`,
+          ],
+          position: 'bottom',
+          font: { size: 12 },
+          color: '#4b5563',
+          padding: { top: 10 },
+        },
+        legend: { position: 'top', labels: { usePointStyle: true, font: { size: 13 } } },
+      },
+      scales: {
+        x: { ticks: { font: { size: 13 } } },
+        y: { beginAtZero: true, title: { display: true, text: unit, font: { size: 14 } } },
+      },
+    },
+  };
+  // A mixed bar + point chart: chart.js's typings only describe one chart type per configuration.
+  const buffer = await chartCanvas().renderToBuffer(config as unknown as ChartConfiguration, 'image/png');
+  const name = `${safeName(report.workload)}-sustainable.png`;
+  const absolutePath = join(dir, name);
+  await writeFile(absolutePath, buffer);
+  return { workload: report.workload, metric: 'sustainable', title, relativePath: `charts/${name}`, absolutePath };
 }
 
 /** Renders one metric chart of one workload to `<dir>/<workload>-<metric>.png`. */
@@ -171,7 +271,7 @@ function chartConfig(
     yLabel = `achieved throughput (responses/s${logX && kind === 'rate' ? ', log scale' : ''})`;
     // log-log keeps "achieved = offered" a straight diagonal on a geometric ladder
     yLog = logX && kind === 'rate';
-    for (const s of series) datasets.push(seriesDataset(s, (st) => st.achievedRps));
+    for (const s of series) datasets.push(...seriesDatasets(s, (st) => st.achievedRps));
     if (kind === 'rate' && targets.length > 0) {
       datasets.push(referenceLine('achieved = offered', [xMin, xMax], (x) => x, '#9ca3af', [2, 4]));
       datasets.push(
@@ -189,14 +289,14 @@ function chartConfig(
     yLabel = 'latency (ms, log scale)';
     yLog = true;
     for (const s of series) {
-      for (const p of percentiles) datasets.push(seriesDataset(s, (st) => st.latencyMs[p], p));
+      for (const p of percentiles) datasets.push(...seriesDatasets(s, (st) => st.latencyMs[p], p));
     }
     if (targets.length > 0)
       datasets.push(referenceLine(`SLO: p99 ≤ ${slo.p99Ms} ms`, [xMin, xMax], () => slo.p99Ms, '#dc2626', [10, 6]));
   } else {
     title = `${workload}: error rate vs load`;
     yLabel = 'errors (% of requests)';
-    for (const s of series) datasets.push(seriesDataset(s, (st) => st.errors.rate * 100));
+    for (const s of series) datasets.push(...seriesDatasets(s, (st) => st.errors.rate * 100));
     if (targets.length > 0)
       datasets.push(
         referenceLine(
@@ -216,7 +316,10 @@ function chartConfig(
       ? 'dashed grey = memory control row (HTTP ceiling, no database)'
       : '',
     metric === 'latency' && percentiles.includes('p50') ? 'thick circles = p99, thin triangles = p50' : '',
-    hasInvalid ? '✕ = invalid step (load generator was the limit)' : '',
+    hasInvalid ? '✕ = invalid step (the load generator was the limit, or another process took CPU)' : '',
+    series.some((s) => new Set(s.steps.map((st) => st.target)).size < s.steps.length)
+      ? 'line = median of the trials at each load, faint dots = every trial'
+      : '',
   ]
     .filter(Boolean)
     .join(' · ');
@@ -274,9 +377,45 @@ function chartConfig(
   };
 }
 
-/** One backend's line; invalid steps drawn as crosses so nobody reads them as real figures. */
-function seriesDataset(series: ChartSeries, value: (s: StepResult) => number, percentile?: 'p50' | 'p99'): LineDataset {
-  const steps = [...series.steps].sort((a, b) => a.target - b.target);
+/**
+ * One backend's line; invalid steps drawn as crosses so nobody reads them as real figures. With several
+ * trials at the same load, the line runs through their median and every trial's step is a faint dot.
+ */
+function seriesDatasets(
+  series: ChartSeries,
+  value: (s: StepResult) => number,
+  percentile?: 'p50' | 'p99',
+): LineDataset[] {
+  const byTarget = new Map<number, StepResult[]>();
+  for (const s of series.steps) byTarget.set(s.target, [...(byTarget.get(s.target) ?? []), s]);
+  const repeated = [...byTarget.values()].some((list) => list.length > 1);
+  if (!repeated) return [seriesDataset(series, series.steps, value, percentile)];
+  const medians = [...byTarget.values()].map((list) => {
+    const valid = list.filter((s) => s.valid);
+    const pool = valid.length > 0 ? valid : list;
+    const sorted = [...pool].sort((a, b) => value(a) - value(b));
+    return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  });
+  const colour = backendColour(series.backend);
+  const dots: LineDataset = {
+    label: `${series.label ?? series.backend}${percentile ? ` ${percentile}` : ''} (every trial)`,
+    data: series.steps.map((s) => ({ x: s.target, y: percentile ? Math.max(value(s), 0.01) : value(s) })),
+    borderColor: withAlpha(colour, 0.35),
+    backgroundColor: withAlpha(colour, 0.35),
+    showLine: false,
+    pointRadius: 3,
+    pointStyle: series.steps.map((s) => (s.valid ? 'circle' : 'crossRot')),
+  };
+  return [seriesDataset(series, medians, value, percentile), dots];
+}
+
+function seriesDataset(
+  series: ChartSeries,
+  chosen: StepResult[],
+  value: (s: StepResult) => number,
+  percentile?: 'p50' | 'p99',
+): LineDataset {
+  const steps = [...chosen].sort((a, b) => a.target - b.target);
   const colour = backendColour(series.backend);
   const control = series.backend === CONTROL_BACKEND;
   const secondary = percentile === 'p50';

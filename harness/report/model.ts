@@ -5,12 +5,17 @@ import type {
   SkippedBackendRecord,
   StepResult,
   SustainableThroughput,
+  TrialRecord,
 } from '../results/index.ts';
+import { compareFigures, headlineFigure, type HeadlineFigure } from '../stats/index.ts';
 
 /** The backend drawn as the control row (the HTTP ceiling with no database): never recommended. */
 export const CONTROL_BACKEND = 'memory';
 
-/** Two sustainable throughputs closer than this fraction are reported as a tie (run-to-run noise). */
+/**
+ * The noise floor of a run without a calibration (a single trial, or an old run): differences under
+ * this fraction are never called real. Runs with an A/A calibration use its measured spread instead.
+ */
 export const TIE_FRACTION = 0.05;
 
 /** A backend the run wanted but could not measure (run.json's `skippedBackends`, else inferred from the notes). */
@@ -22,22 +27,33 @@ export type ReportRun = RunResult;
 /** One backend's row in a workload's summary table. */
 export interface BackendRow {
   backend: string;
+  /** What readers see: a stand-in is named as one (`MongoDB-wire stand-in (mongo-java-server)`). */
+  displayName: string;
   isControl: boolean;
+  /** The A/A twin of the calibration: shown, never ranked against the others. */
+  isTwin: boolean;
+  /** A server that speaks a database's protocol without being it: ranked, never recommended. */
+  standIn: string | null;
   steps: StepResult[];
+  /** The best trial's figures (for tables of one-trial runs and the before/after comparison). */
   sustainable: SustainableThroughput;
+  /** The headline: median of the trials with its interval; null when nothing was measured. */
+  figure: HeadlineFigure | null;
   /** p99 at the workload's common load; null when this backend has no step there. */
   p99AtCommonMs: number | null;
   /** Errors over the whole ladder (every measured step). */
   errors: { total: number; requests: number; rate: number; classes: string };
   invalidSteps: StepResult[];
   dataset: DatasetRecord | null;
+  /** Why steps at the boundary missed the SLO (the most likely cause each recorded), most frequent first. */
+  causes: string[];
 }
 
 /** The recommendation for one workload, with its one-sentence reason. */
 export interface Recommendation {
-  /** The backend recommended; null when no non-control backend met the SLO at any valid step. */
+  /** The backend recommended; null when no database backend met the SLO, or the best ones are tied. */
   backend: string | null;
-  /** Backends within TIE_FRACTION of the recommended one (tie broken by p99 at the common load). */
+  /** Backends the statistics cannot separate from the recommended one (a tie: `backend` is the first of them). */
   tiedWith: string[];
   reason: string;
 }
@@ -49,9 +65,11 @@ export interface WorkloadReport {
   /** Offered RPS or connections where every backend has a step (p99 column); null when none is shared. */
   commonTarget: number | null;
   rows: BackendRow[];
-  /** Non-control backends ranked by max sustainable throughput (best first), then the control row. */
+  /** Eligible backends ranked by median (best first), then stand-ins, the twin and the control row. */
   ranking: BackendRow[];
   recommendation: Recommendation;
+  /** The difference a ranking must exceed, and where it comes from. */
+  noiseFloor: { fraction: number; source: string };
 }
 
 /** Groups the run by workload and ranks each workload's backends. */
@@ -62,121 +80,214 @@ export function buildWorkloadReports(run: ReportRun): WorkloadReport[] {
   return workloads.map((workload) => buildWorkload(run, workload));
 }
 
+/** The noise floor of a run: its A/A spread when calibrated, else TIE_FRACTION. */
+export function noiseFloor(run: ReportRun): { fraction: number; source: string } {
+  const c = run.calibration;
+  return c
+    ? {
+        fraction: c.noiseFloor,
+        source: `the A/A spread of ${c.labels[0]} against its twin on ${c.workload} in this run`,
+      }
+    : { fraction: TIE_FRACTION, source: 'no A/A calibration in this run: a fixed 5%' };
+}
+
+/** Trial records of a run; a run written before trials existed gets one per summary (its ladder). */
+export function trialRecords(run: ReportRun): TrialRecord[] {
+  if (run.trials && run.trials.length > 0) return run.trials;
+  return run.summary.map((s) =>
+    ladderTrial(
+      s,
+      run.steps.filter((st) => st.backend === s.backend && st.workload === s.workload),
+    ),
+  );
+}
+
+/** A ladder as one trial: its best passing step, and the lowest step above it that missed or was invalid. */
+function ladderTrial(s: SustainableThroughput, steps: StepResult[]): TrialRecord {
+  const above = steps.filter((st) => !(st.valid && st.slo.met) && (s.atTarget === null || st.target > s.atTarget));
+  return {
+    backend: s.backend,
+    workload: s.workload,
+    trial: s.trial ?? 1,
+    pass: s.atTarget,
+    fail: above.length > 0 ? Math.min(...above.map((st) => st.target)) : null,
+    steps: steps.length,
+  };
+}
+
+/** `mongo` on a server that is not MongoDB becomes `MongoDB-wire stand-in (mongo-java-server)`; other labels stay. */
+export function displayName(run: ReportRun, backend: string): string {
+  const standIn = standInOf(run, backend);
+  return standIn ? backend.replace(/^\S+/, `MongoDB-wire stand-in (${standIn})`) : backend;
+}
+
+/** The stand-in server behind a backend label, or null when the backend runs on the real thing. */
+export function standInOf(run: ReportRun, backend: string): string | null {
+  if (!/^mongo\b/.test(backend)) return null;
+  const version = run.environment.serverVersions.mongo;
+  if (version === undefined || /^MongoDB \d/.test(version)) return null;
+  return /^mongo-java-server/.test(version) ? 'mongo-java-server' : (version.split(/[ (]/)[0] ?? version);
+}
+
+const TWIN = / \(A\/A twin\)$/;
+
 function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
   const steps = run.steps.filter((s) => s.workload === workload);
   const kind = steps[0]?.kind ?? run.scenario.stepKind;
   const backends = orderBackends(unique(steps.map((s) => s.backend)));
   const byBackend = new Map(backends.map((b) => [b, steps.filter((s) => s.backend === b)]));
   const commonTarget = pickCommonTarget([...byBackend.values()]);
+  const trials = trialRecords(run);
   const rows = backends.map((backend): BackendRow => {
     const own = byBackend.get(backend) ?? [];
+    const summaries = run.summary.filter((s) => s.backend === backend && s.workload === workload);
     const sustainable =
-      run.summary.find((s) => s.backend === backend && s.workload === workload) ??
-      sustainableThroughput(backend, workload, kind, own);
-    const atCommon = commonTarget === null ? undefined : own.find((s) => s.target === commonTarget);
+      summaries.reduce<SustainableThroughput | null>(
+        (a, s) => (a === null || (s.maxSustainableRps ?? -1) > (a.maxSustainableRps ?? -1) ? s : a),
+        null,
+      ) ?? sustainableThroughput(backend, workload, kind, own);
+    const atCommon = commonTarget === null ? [] : own.filter((s) => s.target === commonTarget);
     return {
       backend,
-      isControl: backend === CONTROL_BACKEND,
+      displayName: displayName(run, backend),
+      isControl: backend === CONTROL_BACKEND || backend.startsWith(`${CONTROL_BACKEND} `),
+      isTwin: TWIN.test(backend),
+      standIn: standInOf(run, backend),
       steps: own,
       sustainable,
-      p99AtCommonMs: atCommon ? atCommon.latencyMs.p99 : null,
+      figure:
+        headlineFigure(trials, backend, workload) ?? headlineFigure([ladderTrial(sustainable, own)], backend, workload),
+      p99AtCommonMs: atCommon.length > 0 ? median(atCommon.map((s) => s.latencyMs.p99)) : null,
       errors: ladderErrors(own),
       invalidSteps: own.filter((s) => !s.valid),
       dataset: run.datasets.find((d) => d.backend === backend && d.workload === workload) ?? null,
+      causes: boundaryCauses(
+        own,
+        trials.filter((t) => t.backend === backend && t.workload === workload),
+      ),
     };
   });
-  const candidates = rows.filter((r) => !r.isControl).sort(compareRows);
-  const control = rows.filter((r) => r.isControl);
+  const floor = noiseFloor(run);
+  // Equal medians: the lower p99 at the common load first.
+  const byMedian = (a: BackendRow, b: BackendRow) =>
+    (b.figure?.median ?? -1) - (a.figure?.median ?? -1) ||
+    (a.p99AtCommonMs ?? Infinity) - (b.p99AtCommonMs ?? Infinity) ||
+    a.backend.localeCompare(b.backend);
+  const eligible = rows.filter((r) => !r.isControl && !r.isTwin && !r.standIn).sort(byMedian);
+  const others = rows.filter((r) => !eligible.includes(r)).sort((a, b) => rank(a) - rank(b) || byMedian(a, b));
+  const control = rows.find((r) => r.isControl && !r.isTwin) ?? null;
   return {
     workload,
     kind,
     commonTarget,
     rows,
-    ranking: [...candidates, ...control],
-    recommendation: recommend(candidates, control[0] ?? null, commonTarget, kind, run.scenario.slo.p99Ms),
+    ranking: [...eligible, ...others],
+    recommendation: recommend(
+      eligible,
+      rows.filter((r) => r.standIn && !r.isTwin),
+      control,
+      kind,
+      run.scenario.slo.p99Ms,
+      floor.fraction,
+    ),
+    noiseFloor: floor,
   };
 }
 
-/** Best first: higher sustainable RPS, then (ties within noise) lower p99 at the common load. */
-function compareRows(a: BackendRow, b: BackendRow): number {
-  const ra = a.sustainable.maxSustainableRps ?? -1;
-  const rb = b.sustainable.maxSustainableRps ?? -1;
-  if (ra >= 0 && rb >= 0 && tied(ra, rb)) {
-    return (a.p99AtCommonMs ?? Infinity) - (b.p99AtCommonMs ?? Infinity) || rb - ra;
-  }
-  return rb - ra || a.backend.localeCompare(b.backend);
+/** Order of the rows that are never recommended: stand-ins, then the twin, then the control row. */
+function rank(row: BackendRow): number {
+  return row.standIn ? 0 : row.isTwin ? 1 : 2;
 }
 
-function tied(a: number, b: number): boolean {
-  return Math.abs(a - b) <= TIE_FRACTION * Math.max(a, b);
+/** The causes recorded at each trial's failing rate, most frequent first (`cause ×n`). */
+function boundaryCauses(steps: StepResult[], trials: TrialRecord[]): string[] {
+  const counts = new Map<string, number>();
+  for (const t of trials) {
+    if (t.fail === null) continue;
+    for (const s of steps.filter((st) => st.trial === t.trial || st.trial === undefined)) {
+      if (s.target === t.fail && s.cause) counts.set(s.cause, (counts.get(s.cause) ?? 0) + 1);
+    }
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([cause, n]) => (n > 1 ? `${cause} (×${n})` : cause));
+}
+
+/** A figure as a reader sees it: `2,000 RPS [1,682–2,828] (3 trials)`. */
+export function formatFigure(figure: HeadlineFigure | null, kind: StepResult['kind']): string {
+  if (!figure || figure.median === null) return 'no rate met the SLO';
+  const unit = kind === 'rate' ? ' RPS' : ' conn';
+  const n = figure.values.length;
+  const interval = `[${formatRps(figure.low)}–${formatRps(figure.high)}${figure.openEnded ? '+' : ''}]`;
+  return `${formatRps(figure.median)}${unit} ${interval}${n > 1 ? ` (median of ${n} trials)` : ''}`;
 }
 
 function recommend(
   ranked: BackendRow[],
+  standIns: BackendRow[],
   control: BackendRow | null,
-  commonTarget: number | null,
   kind: StepResult['kind'],
   sloP99Ms: number,
+  floor: number,
 ): Recommendation {
   const best = ranked[0];
-  const bestRps = best?.sustainable.maxSustainableRps ?? null;
+  const standInNote = (): string => {
+    const ahead = standIns.filter((r) => (r.figure?.median ?? 0) > (best?.figure?.median ?? 0));
+    return ahead.length === 0
+      ? ''
+      : ` ${ahead.map((r) => r.displayName).join(', ')} measured higher, but a stand-in is not the database it imitates and is never recommended: measure the real server (docker compose) before choosing it.`;
+  };
   if (!best) {
     return {
       backend: null,
       tiedWith: [],
-      reason:
-        'No recommendation: only the memory control row was measured for this workload, so there is no database to rank.',
+      reason: `No recommendation: no database backend was measured for this workload, so there is nothing to rank.${standInNote()}`,
     };
   }
-  if (bestRps === null) {
-    const tried = ranked.map((r) => r.backend).join(', ') || 'no database backend';
+  if (!best.figure || best.figure.median === null) {
+    const tried = ranked
+      .map((r) => r.backend)
+      .sort()
+      .join(', ');
     return {
       backend: null,
       tiedWith: [],
-      reason: `No recommendation: ${tried} did not meet the SLO (p99 ≤ ${sloP99Ms} ms) at any valid step, so the run cannot rank them; lower the ladder's first step or fix the invalid steps.`,
+      reason: `No recommendation: ${tried} did not meet the SLO (p99 ≤ ${sloP99Ms} ms) at any valid step, so the run cannot rank them; lower the first step or fix the invalid steps.${standInNote()}`,
     };
   }
   const tiedWith = ranked
     .slice(1)
-    .filter((r) => r.sustainable.maxSustainableRps !== null && tied(bestRps, r.sustainable.maxSustainableRps))
+    .filter((r) => r.figure && compareFigures(best.figure!, r.figure, floor).verdict === 'tie')
     .map((r) => r.backend);
-  const runnerUp = ranked.find((r) => !tiedWith.includes(r.backend) && r !== best);
-  const at = best.sustainable.atTarget === null ? '' : ` (at ${formatTarget(best.sustainable.atTarget, kind)})`;
+  const runnerUp = ranked.find((r) => r !== best && !tiedWith.includes(r.backend));
   let reason: string;
   if (tiedWith.length > 0) {
-    const common = commonTarget === null ? 'the shared load' : formatTarget(commonTarget, kind);
-    const values = [best, ...ranked.filter((r) => tiedWith.includes(r.backend))]
-      .map((r) => `${r.backend} ${formatRps(r.sustainable.maxSustainableRps ?? 0)} RPS`)
-      .join(', ');
-    const p99 = best.p99AtCommonMs === null ? '' : ` (${formatMs(best.p99AtCommonMs)})`;
-    reason = `${best.backend} and ${tiedWith.join(', ')} sustained the same throughput within ${TIE_FRACTION * 100}% (${values}), a tie within run-to-run noise; ${best.backend} is listed first for its lower p99 at ${common}${p99}, so weigh seeding time and size on disk too.`;
-  } else if (runnerUp && runnerUp.sustainable.maxSustainableRps !== null) {
-    const ratio = bestRps / runnerUp.sustainable.maxSustainableRps;
-    reason = `${best.backend} sustained the highest throughput under the SLO, ${formatRps(bestRps)} RPS${at}, ${ratio.toFixed(1)}× ${runnerUp.backend}'s ${formatRps(runnerUp.sustainable.maxSustainableRps)} RPS.`;
-  } else if (runnerUp) {
-    reason = `${best.backend} is the only database backend that met the SLO at a valid step (${formatRps(bestRps)} RPS${at}); ${ranked
-      .slice(1)
-      .map((r) => r.backend)
-      .join(', ')} never did.`;
+    const tied = [best, ...ranked.filter((r) => tiedWith.includes(r.backend))];
+    const first = compareFigures(best.figure, tied[1]!.figure!, floor);
+    reason = `Tie: ${tied.map((r) => `${r.backend} ${formatFigure(r.figure, kind)}`).join(', ')}. The statistics cannot separate them (${first.reason}); weigh latency at a common load, seeding time and size on disk, or run more trials.`;
+  } else if (runnerUp?.figure) {
+    const verdict = compareFigures(best.figure, runnerUp.figure, floor);
+    reason = `${best.backend} sustained ${formatFigure(best.figure, kind)}, against ${runnerUp.backend}'s ${formatFigure(runnerUp.figure, kind)}: ${verdict.reason}.`;
   } else {
-    reason = `${best.backend} is the only database backend measured; it sustained ${formatRps(bestRps)} RPS${at} under the SLO.`;
+    reason = `${best.backend} is the only database backend measured; it sustained ${formatFigure(best.figure, kind)} under the SLO.`;
   }
   const caveats: string[] = [];
-  if (best.sustainable.ceilingNotReached)
-    caveats.push(`${best.backend}'s ladder ended before it failed the SLO, so its ceiling is higher than shown`);
-  const open = ranked.filter((r) => r !== best && r.sustainable.ceilingNotReached).map((r) => r.backend);
-  if (open.length > 0) caveats.push(`the ladder also ended before ${open.join(', ')} failed the SLO`);
-  const controlRps = control?.sustainable.maxSustainableRps ?? null;
-  if (controlRps !== null && bestRps > 1.1 * controlRps)
+  if (best.figure.openEnded)
+    caveats.push(`${best.backend} never reached a rate it failed, so its ceiling may be higher`);
+  const controlMedian = control?.figure?.median ?? null;
+  if (controlMedian !== null && best.figure.median > 1.1 * controlMedian)
     caveats.push(
-      `it sustained more than the memory control row (${formatRps(controlRps)} RPS), which a database behind the same HTTP layer cannot really do: the control row's ladder was cut short by a noisy step, so treat this run's ranking with care and repeat it`,
+      `it sustained more than the memory control row (${formatRps(controlMedian)}), which a database behind the same HTTP layer cannot really do: treat this run's ranking with care and repeat it`,
     );
-  else if (controlRps !== null && bestRps >= 0.9 * controlRps)
+  else if (controlMedian !== null && best.figure.median >= 0.9 * controlMedian)
     caveats.push(
-      `it reached ${Math.round((bestRps / controlRps) * 100)}% of the memory control row, so the HTTP layer, not the database, is the limit here`,
+      `it reached ${Math.round((best.figure.median / controlMedian) * 100)}% of the memory control row, so the HTTP layer, not the database, is the limit here`,
     );
   if (caveats.length > 0) reason = `${reason.replace(/\.$/, '')} (${caveats.join('; ')}).`;
-  return { backend: best.backend, tiedWith, reason };
+  return { backend: best.backend, tiedWith, reason: reason + standInNote() };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 /**
@@ -230,7 +341,8 @@ export function skippedBackends(run: ReportRun): SkippedBackend[] {
 
 /** Control row last, others in a stable order so colours and tables line up across runs. */
 export function orderBackends(backends: string[]): string[] {
-  return [...backends].sort((a, b) => (a === CONTROL_BACKEND ? 1 : b === CONTROL_BACKEND ? -1 : a.localeCompare(b)));
+  const control = (b: string) => b === CONTROL_BACKEND || b.startsWith(`${CONTROL_BACKEND} `);
+  return [...backends].sort((a, b) => Number(control(a)) - Number(control(b)) || a.localeCompare(b));
 }
 
 function unique<T>(items: T[]): T[] {

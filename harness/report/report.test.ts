@@ -36,7 +36,7 @@ describe('report', () => {
     root = await mkdtemp(join(tmpdir(), 'storebench-report-'));
     runDir = join(root, 'results', '20261123-040000-test');
     await mkdir(runDir, { recursive: true });
-    await writeFile(join(runDir, 'run.json'), JSON.stringify(syntheticRun(), null, 2));
+    await writeFile(join(runDir, 'run.json'), JSON.stringify(syntheticRun({ trials: 3 }), null, 2));
     report = await renderReport(runDir);
   });
 
@@ -47,9 +47,11 @@ describe('report', () => {
     assert.deepEqual(names, [
       'charts/catalog-errors.png',
       'charts/catalog-latency.png',
+      'charts/catalog-sustainable.png',
       'charts/catalog-throughput.png',
       'charts/overview-errors.png',
       'charts/overview-latency.png',
+      'charts/overview-sustainable.png',
       'charts/overview-throughput.png',
     ]);
     for (const chart of report.charts) {
@@ -62,34 +64,43 @@ describe('report', () => {
     assert.ok((await stat(join(runDir, 'report.html'))).size > 0);
   });
 
-  test('recommends the backend with the highest sustainable throughput, never the control row', () => {
+  test('recommends the backend whose interval lies above the others beyond the noise floor, never the control row', () => {
     const catalog = report.workloads.find((w) => w.workload === 'catalog');
     assert.ok(catalog);
-    // memory sustains 4,000 RPS (its 8,000 step is invalid) but is the control row; postgres 2,000; cassandra 1,000
+    // medians of 3 trials: memory 6,727 (control) and its A/A twin, postgres 2,378, cassandra 1,414
     assert.equal(catalog.recommendation.backend, 'postgres');
+    assert.deepEqual(catalog.recommendation.tiedWith, []);
     assert.deepEqual(
       catalog.ranking.map((r) => r.backend),
-      ['postgres', 'cassandra', 'memory'],
+      ['postgres', 'cassandra', 'memory (A/A twin)', 'memory'],
     );
-    assert.match(catalog.recommendation.reason, /2\.0× cassandra/);
-    const memory = catalog.rows.find((r) => r.backend === 'memory');
-    assert.equal(memory?.sustainable.atTarget, 4000, 'the invalid 8,000 RPS step must not count');
+    assert.match(catalog.recommendation.reason, /interval lies wholly above cassandra's and its median is 1\.68×/);
+    const postgres = catalog.rows.find((r) => r.backend === 'postgres')!;
+    assert.deepEqual([postgres.figure?.median, postgres.figure?.low, postgres.figure?.high], [2378, 2378, 2828]);
   });
 
-  test('a tie within noise is reported as a tie, broken by p99 at the common load', () => {
+  test('overlapping intervals are reported as a tie showing both intervals', () => {
     const overview = report.workloads.find((w) => w.workload === 'overview');
     assert.ok(overview);
-    assert.equal(overview.commonTarget, 2000);
     assert.equal(overview.recommendation.backend, 'cassandra');
     assert.deepEqual(overview.recommendation.tiedWith, ['postgres']);
-    assert.match(overview.recommendation.reason, /tie/);
+    assert.match(
+      overview.recommendation.reason,
+      /^Tie: cassandra 2,378 RPS \[2,000–2,828\].*postgres 2,000 RPS \[2,000–2,378\]/,
+    );
   });
 
   test('report.md: summary, invalid steps, backends not run, profiles, environment, reproduce, relative images', async () => {
     const md = await readFile(join(runDir, 'report.md'), 'utf8');
     assert.match(md, /\*\*catalog: postgres\*\*/);
-    assert.match(md, /\| 1 \| \*\*postgres\*\* \| \*\*1,996\*\* \(at 2,000 RPS offered\)/);
+    assert.match(md, /\*\*overview: tie: cassandra, postgres\*\*/);
+    assert.match(
+      md,
+      /\| 1 \| \*\*postgres\*\* \| \*\*2,378 RPS \\\[2,378–2,828\\\] \(median of 3 trials\)\*\* \| 2,378, 2,378, 2,378 \|/,
+    );
     assert.match(md, /memory at 8,000 RPS offered\*\*: load generator CPU/);
+    assert.match(md, /Noise floor:\*\* \d+%, from the A\/A spread of memory against its twin on catalog/);
+    assert.match(md, /a 61 ms garbage-collection pause in the API process/);
     assert.match(md, /\| \*\*mongo\*\* \| mongo: could not be provisioned/);
     assert.match(md, /\*\*failed:\*\* clinic flame exited with code 1/);
     assert.match(md, /\[cassandra-overview-2000\.doctor\.html\]\(profiles\/cassandra-overview-2000\.doctor\.html\)/);
@@ -102,7 +113,7 @@ describe('report', () => {
   test('report.html is self-contained: images inlined, no external references', async () => {
     const html = await readFile(join(runDir, 'report.html'), 'utf8');
     const images = [...html.matchAll(/<img src="([^"]*)"/g)].map((m) => m[1] ?? '');
-    assert.equal(images.length, 6);
+    assert.equal(images.length, 8);
     for (const src of images) assert.match(src, /^data:image\/png;base64,/);
     assert.doesNotMatch(html, /<link |<script /);
   });
@@ -133,7 +144,7 @@ describe('report', () => {
       const widths = await page.$$eval('img', (imgs) =>
         imgs.map((img) => ({ complete: img.complete, width: img.naturalWidth })),
       );
-      assert.equal(widths.length, 6);
+      assert.equal(widths.length, 8);
       for (const img of widths) {
         assert.ok(img.complete);
         assert.equal(img.width, 1000);

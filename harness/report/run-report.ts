@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { RUN_SCHEMA_VERSION, type StepResult } from '../results/index.ts';
 import { renderRunCharts, type ChartFile } from './charts.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
+import { INTERVAL_METHOD } from '../stats/index.ts';
 import {
   buildWorkloadReports,
   describeDataset,
@@ -13,7 +14,9 @@ import {
   formatPercent,
   formatRps,
   formatSeconds,
+  formatFigure,
   formatTarget,
+  noiseFloor,
   skippedBackends,
   type BackendRow,
   type ReportRun,
@@ -69,7 +72,7 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
       `Run ${run.startedAt} → ${run.finishedAt} on ${describeMachine(run)}. `,
       `SLO: ${sloText}. Backends are ranked by `,
       { text: 'max sustainable throughput', strong: true },
-      ': the highest achieved rate of a valid step meeting the SLO. The memory backend is the control row (the HTTP ceiling with no database) and is never recommended.',
+      `: the highest offered rate at which a valid step met the SLO, as the median of ${trialCount(run)} with an interval (${INTERVAL_METHOD}). One backend is recommended over another only when their intervals separate and the medians differ by more than the noise floor; otherwise the report says tie. The memory backend is the control row (the HTTP ceiling with no database) and is never recommended; a stand-in is ranked but never recommended as the database it imitates.`,
     ],
   });
 
@@ -81,7 +84,10 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
       w.recommendation.backend === null
         ? { text: 'none', strong: true }
         : {
-            text: w.recommendation.tiedWith.length > 0 ? `${w.recommendation.backend} (tie)` : w.recommendation.backend,
+            text:
+              w.recommendation.tiedWith.length > 0
+                ? `tie: ${[w.recommendation.backend, ...w.recommendation.tiedWith].join(', ')}`
+                : w.recommendation.backend,
             strong: true,
           },
       ` — ${w.recommendation.reason}`,
@@ -100,6 +106,7 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
   }
 
   for (const w of workloads) blocks.push(...workloadBlocks(run, w, charts));
+  blocks.push(...reproducibilityBlocks(run));
 
   blocks.push({ kind: 'heading', level: 2, text: 'Backends not run' });
   blocks.push(
@@ -144,6 +151,12 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
       ['Node', e.node],
       ['load generator (rate steps)', e.loadGenerator.openModel],
       ['load generator (concurrency steps)', e.loadGenerator.closedModel],
+      [
+        'CPU placement',
+        run.placement
+          ? `${run.placement.mode}: load generator on CPU ${run.placement.loadGeneratorCpus}, system under test on CPU ${run.placement.systemUnderTestCpus}${run.placement.note ? ` (${run.placement.note})` : ''}`
+          : 'not recorded',
+      ],
       ...Object.entries(e.serverVersions).map(([k, v]) => [`${k} version`, v]),
     ].map(([k, v]) => [[k ?? ''], [v ?? '']]),
   });
@@ -161,7 +174,11 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
         `${sc.stepDurationS} s measured per step after ${sc.warmupS} s warm-up; request timeout ${formatCount(sc.requestTimeoutMs)} ms`,
       ],
       [
-        `ids: ${sc.idDistribution}; seed: ${sc.seed ?? 'not recorded'}; stop after ${sc.stopAfterFailedSteps || 'no'} consecutive SLO misses`,
+        `ids: ${sc.idDistribution}; request seed: ${sc.requestSeed ?? sc.seed ?? 'not recorded'}; ${
+          sc.method === 'search'
+            ? `search from ${formatCount(sc.searchStartRps ?? 1000)} RPS on a grid of ${Math.round((sc.resolution ?? 0.19) * 100)}% steps, at most ${sc.maxSearchSteps ?? 14} steps`
+            : `stop after ${sc.stopAfterFailedSteps || 'no'} consecutive SLO misses`
+        }; ${sc.trials ?? 1} trial(s)`,
       ],
       ...sc.mixes.map((m): Inline[] => [
         `${m.workload} mix: `,
@@ -192,35 +209,46 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
   blocks.push({ kind: 'paragraph', inlines: [`Dataset ${describeDataset(run, w.workload)}.`] });
   const commonLabel =
     w.commonTarget === null ? 'p99 at a common load' : `p99 at ${formatTarget(w.commonTarget, w.kind)}`;
+  const recommended = new Set([w.recommendation.backend, ...w.recommendation.tiedWith]);
+  let place = 0;
   blocks.push({
     kind: 'table',
     header: [
       'rank',
       'backend',
-      'max sustainable RPS',
+      'max sustainable (median [interval])',
+      'trials',
       commonLabel,
+      'why the next rate failed',
       'errors',
       'seeding time',
       'size on disk',
       'invalid steps',
     ],
-    align: ['right', 'left', 'right', 'right', 'left', 'right', 'right', 'right'],
-    rows: w.ranking.map((r, i) => {
-      const s = r.sustainable;
-      const rank = r.isControl ? 'control' : s.maxSustainableRps === null ? '—' : String(i + 1);
-      const sustained: Inline[] =
-        s.maxSustainableRps === null
-          ? ['none met the SLO']
-          : [
-              { text: formatRps(s.maxSustainableRps), strong: r.backend === w.recommendation.backend },
-              s.atTarget === null ? '' : ` (at ${formatTarget(s.atTarget, w.kind)})`,
-              s.ceilingNotReached ? ', ceiling not reached' : '',
-            ];
+    align: ['right', 'left', 'right', 'right', 'right', 'left', 'left', 'right', 'right', 'right'],
+    rows: w.ranking.map((r) => {
+      const eligible = !r.isControl && !r.isTwin && !r.standIn;
+      const rankText = r.isTwin
+        ? 'A/A twin'
+        : r.isControl
+          ? 'control'
+          : r.standIn
+            ? 'stand-in'
+            : r.figure?.median === null || !r.figure
+              ? '—'
+              : String(++place);
       return [
-        [rank],
-        [{ text: r.isControl ? `${r.backend} (control)` : r.backend, strong: r.backend === w.recommendation.backend }],
-        sustained,
+        [rankText],
+        [
+          {
+            text: r.isControl && !r.isTwin ? `${r.displayName} (control)` : r.displayName,
+            strong: eligible && recommended.has(r.backend),
+          },
+        ],
+        [{ text: formatFigure(r.figure, w.kind), strong: eligible && recommended.has(r.backend) }],
+        [r.figure ? r.figure.values.map((v) => (v === null ? 'none' : formatRps(v))).join(', ') : '—'],
         [r.p99AtCommonMs === null ? '—' : formatMs(r.p99AtCommonMs)],
+        [r.causes.length > 0 ? r.causes.slice(0, 2).join('; ') : '—'],
         [ladderErrorsCell(r)],
         [r.dataset?.seedDurationS === undefined ? 'not recorded' : formatSeconds(r.dataset.seedDurationS)],
         [
@@ -265,11 +293,14 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
 }
 
 function stepsTable(w: WorkloadReport): Block {
-  const steps: StepResult[] = w.rows.flatMap((r) => [...r.steps].sort((a, b) => a.target - b.target));
+  const steps: StepResult[] = w.rows.flatMap((r) =>
+    [...r.steps].sort((a, b) => (a.trial ?? 1) - (b.trial ?? 1) || a.target - b.target),
+  );
   return {
     kind: 'table',
     header: [
       'backend',
+      'trial',
       w.kind === 'rate' ? 'offered RPS' : 'connections',
       'achieved RPS',
       'p50',
@@ -279,9 +310,14 @@ function stepsTable(w: WorkloadReport): Block {
       'valid',
       'SLO',
     ],
-    align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+    align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
     rows: steps.map((s) => [
       [s.backend],
+      [
+        s.trial === undefined
+          ? '1'
+          : `${s.trial}${s.searchPhase && s.searchPhase !== 'bracket' ? ` (${s.searchPhase})` : ''}`,
+      ],
       [formatCount(s.target)],
       [formatRps(s.achievedRps)],
       [formatMs(s.latencyMs.p50)],
@@ -289,7 +325,7 @@ function stepsTable(w: WorkloadReport): Block {
       [formatMs(s.latencyMs.max)],
       [formatPercent(s.errors.rate)],
       [s.valid ? 'yes' : { text: `INVALID: ${s.invalidReasons.join('; ')}`, strong: true }],
-      [s.slo.met ? 'met' : `missed: ${s.slo.reasons.join('; ')}`],
+      [s.slo.met ? 'met' : `missed: ${s.slo.reasons.join('; ')}${s.cause ? ` — likely cause: ${s.cause}` : ''}`],
     ]),
   };
 }
@@ -300,4 +336,45 @@ function ladderErrorsCell(r: BackendRow): string {
   const atBest = best ? `${formatPercent(best.errors.rate)} at the sustainable step; ` : '';
   const ladder = r.errors.total === 0 ? '0' : `${formatPercent(r.errors.rate)} (${r.errors.classes})`;
   return `${atBest}${ladder} over the whole ladder`;
+}
+
+function trialCount(run: ReportRun): string {
+  const n = run.scenario.trials ?? 1;
+  return n === 1 ? '1 trial (no spread measured: repeat the run, or use --trials)' : `${n} interleaved trials`;
+}
+
+/** How far the figures can be trusted: the calibration, the trials, placement and preparation. */
+function reproducibilityBlocks(run: ReportRun): Block[] {
+  const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Reproducibility' }];
+  const floor = noiseFloor(run);
+  const c = run.calibration;
+  blocks.push({
+    kind: 'list',
+    items: [
+      [
+        { text: 'Trials: ', strong: true },
+        `${trialCount(run)}; the order of the backends rotates from trial to trial, so slow drift of the machine hits all of them alike.`,
+      ],
+      [{ text: 'Headline figures: ', strong: true }, `${INTERVAL_METHOD}.`],
+      [
+        { text: 'Noise floor: ', strong: true },
+        `${Math.round(floor.fraction * 100)}%, from ${floor.source}.`,
+        c
+          ? ` A/A: ${c.labels[0]} and ${c.labels[1]} on ${c.workload}, trial figures ${c.values.map(formatRps).join(', ')} RPS, spread ${Math.round(c.spread * 100)}%, verdict ${c.verdict}${c.verdict === 'tie' ? '' : ' (the same system called different: distrust this run)'}.`
+          : '',
+      ],
+      [
+        { text: 'Interference: ', strong: true },
+        'every step samples the whole machine; a step in which processes outside the run took more than 10% of a core, or the load generator was the limit, is invalid, repeated, and never counted.',
+      ],
+    ],
+  });
+  if (run.preparation && run.preparation.length > 0) {
+    blocks.push({
+      kind: 'table',
+      header: ['backend', 'prepared before measuring', 'seconds'],
+      rows: run.preparation.map((p) => [[p.backend], [p.actions.join('; ')], [String(p.seconds)]]),
+    });
+  }
+  return blocks;
 }

@@ -31,6 +31,66 @@ export interface RunResult {
   notes: string[];
   /** Backends the scenario asked for that could not be measured, with the reason (written by `compare`). */
   skippedBackends?: SkippedBackendRecord[];
+  /** Every trial's outcome per (backend, workload): the headline figures and their intervals come from these. */
+  trials?: TrialRecord[];
+  /** The A/A calibration of this run: the machine's run-to-run spread, used to decide ties. */
+  calibration?: CalibrationRecord;
+  /** What was done to each backend between seeding and measuring (checkpoint, vacuum, flush, warm-up), and how long it took. */
+  preparation?: PreparationRecord[];
+  /** Where the processes ran: CPU sets of the load generator and of the system under test. */
+  placement?: PlacementRecord;
+}
+
+/** One trial of one (backend, workload): the bracket its search (or ladder) ended with. */
+export interface TrialRecord {
+  backend: string;
+  workload: string;
+  /** 1-based. */
+  trial: number;
+  /** Highest offered rate (or connections) that met the SLO at a valid step; null when none did. */
+  pass: number | null;
+  /** Lowest one above `pass` that missed it; null when nothing above missed (the ceiling was not reached). */
+  fail: number | null;
+  /** Steps this trial ran (repeats included). */
+  steps: number;
+  /** The search ran out of steps before its bracket closed. */
+  unfinished?: boolean;
+}
+
+/**
+ * The A/A calibration: one system measured under two labels, interleaved with everything else.
+ * Its spread says how far the same system moves from trial to trial on this machine.
+ */
+export interface CalibrationRecord {
+  /** The two labels, e.g. `memory` and `memory (A/A twin)`. */
+  labels: [string, string];
+  workload: string;
+  /** Every trial's passing rate of both labels. */
+  values: number[];
+  /** max / min - 1 of those values: the run-to-run spread, as a fraction. */
+  spread: number;
+  /** What the report requires a difference to exceed before it calls one backend faster (a fraction). */
+  noiseFloor: number;
+  /** The A/A verdict itself: a tie unless the method is broken or the machine misbehaved. */
+  verdict: 'tie' | 'different';
+}
+
+/** Preparation of one backend before measuring. */
+export interface PreparationRecord {
+  backend: string;
+  /** e.g. `CHECKPOINT 0.4 s`, `VACUUM ANALYZE 1.2 s`, `nodetool flush 3.1 s`, `warm-up 10 s at 500 RPS`. */
+  actions: string[];
+  seconds: number;
+}
+
+/** CPU placement of the run. */
+export interface PlacementRecord {
+  /** `pinned` when the load generator and the system under test had CPUs of their own, else `shared`. */
+  mode: 'pinned' | 'shared';
+  loadGeneratorCpus: string;
+  systemUnderTestCpus: string;
+  /** Why pinning was not used, when shared. */
+  note?: string;
 }
 
 /** A backend the run wanted but could not provision, seed, serve or verify. */
@@ -55,6 +115,10 @@ export interface CompareSettings {
   topologies: Array<{ instances: number; workers: number; balancer: 'least_conn' | 'round_robin'; cache: boolean }>;
   /** The preset the run started from. */
   preset: 'default' | 'full';
+  /** CPU placement asked for (what was actually done is `RunResult.placement`). */
+  placement?: 'pinned' | 'shared';
+  /** The A/A calibration as `backend:workload`, or `none`. */
+  calibrate?: string;
 }
 
 /** The machine and software the run used. */
@@ -105,6 +169,14 @@ export interface ScenarioRecord {
   slo: SloRecord;
   /** Stop a ladder once this many consecutive steps miss the SLO (0 = never stop early). */
   stopAfterFailedSteps: number;
+  /** `ladder` (the step values in order) or `search` (bracket and bisect on a rate grid). Absent: ladder. */
+  method?: 'ladder' | 'search';
+  /** Trials of every (target, workload), interleaved across targets. Absent: 1. */
+  trials?: number;
+  /** Search: first offered rate of a cold search, the grid's resolution and the most steps per search. */
+  searchStartRps?: number;
+  resolution?: number;
+  maxSearchSteps?: number;
   profile: 'none' | 'doctor' | 'flame';
   /** Mixes used, one per workload. */
   mixes: MixRecord[];
@@ -295,10 +367,12 @@ export interface MachineUsage {
   samples: number;
 }
 
-/** Highest step meeting the SLO for one (backend, workload). */
+/** Highest step meeting the SLO for one (backend, workload), in one trial. */
 export interface SustainableThroughput {
   backend: string;
   workload: string;
+  /** The trial (1-based) when the run has several. */
+  trial?: number;
   kind: StepKind;
   /** Achieved RPS of the best valid step meeting the SLO; null when none met it. */
   maxSustainableRps: number | null;

@@ -1,59 +1,179 @@
 import { join } from 'node:path';
-import { profileServer, ProgressDisplay, runLadder } from '../load/index.ts';
+import { seededRandom } from '../../core/workloads/index.ts';
+import {
+  DEFAULT_GRID,
+  findMaxRate,
+  measureStep,
+  profileServer,
+  ProgressDisplay,
+  runLadder,
+  sustainableThroughput,
+  type RateGrid,
+  type StepContext,
+} from '../load/index.ts';
 import { freeLoopbackPort } from '../provision/ports.ts';
-import type { ProfileRecord, RunResult, StepResult } from '../results/index.ts';
+import type { ProfileRecord, RunResult, StepResult, TrialRecord } from '../results/index.ts';
 import { scenarioLadder, type Scenario } from '../scenario/index.ts';
-import type { LoadTarget } from './target.ts';
+import type { LoadTarget, OpenTarget } from './target.ts';
 
 /** One run of a scenario against its targets. */
 export interface ScenarioRun {
   scenario: Scenario;
   targets: LoadTarget[];
-  /** Steps, summaries and profiles are pushed here. */
+  /** Steps, summaries, trials and profiles are pushed here. */
   result: RunResult;
   /** The run folder (profiles land in `<runDir>/profiles/`). */
   runDir: string;
-  /** Writes the result so far; called after every ladder, so an interrupted run keeps what it measured. */
+  /** Writes the result so far; called after every (target, workload, trial), so an interrupted run keeps what it measured. */
   save(): Promise<void>;
+  /** Processes the run started besides the targets' own (paused databases...): never counted as interference. */
+  runPids?: () => number[];
+  /**
+   * A target that fails to open: true skips it (in every later trial too) and goes on with the
+   * others; false (the default) stops the run with the error.
+   */
+  skip?: (target: LoadTarget, error: unknown) => boolean;
+  /** The workload a profile re-runs (default each target's first). */
+  profileWorkload?: string;
   log?: (line: string) => void;
 }
 
 /**
- * The one scenario runner behind `load` and `compare`: for each target in turn, bring it up, run
- * the ladder of every workload of the scenario against it, take it down, then (when the scenario
- * asks) re-run one step against a fresh process of it under clinic. Errors of a target (it does
+ * The one scenario runner behind `load`, `compare` and `calibrate`. For each trial, every target in
+ * turn (the order rotates from trial to trial, so slow drift of the machine hits every target
+ * alike): bring it up (the first time) or resume it, find the max sustainable rate of every
+ * workload (a ladder, or a search that starts from the earlier trials' figure), then pause it
+ * while the others are measured. After the last trial each target is closed and, when the scenario
+ * asks, one step is re-run against a fresh process of it under clinic. Errors of a target (it does
  * not start, it answers wrongly) propagate; what was measured before is saved.
  */
 export async function runScenario(run: ScenarioRun): Promise<void> {
-  const { scenario, result } = run;
+  const { scenario, targets } = run;
   const log = run.log ?? ((line: string) => console.error(line));
-  const progress = new ProgressDisplay();
-  const unit = scenario.stepKind === 'rate' ? 'RPS' : 'conn';
-  for (const target of run.targets) {
-    const open = await target.open();
-    try {
-      for (const workload of scenario.workloads) {
-        const ladder = await runLadder({
-          ...scenarioLadder(scenario, workload),
-          backend: target.label,
-          workload,
-          baseUrl: open.url,
-          ...(open.serverPids && { serverPids: open.serverPids }),
-          ...(open.databasePids && { databasePids: open.databasePids }),
-          ...progress.hooks(target.label, workload, unit, scenario.stepDurationS + scenario.warmupS),
-        });
-        result.steps.push(...ladder.steps);
-        result.summary.push(ladder.summary);
-        await run.save();
+  const opened = new Map<LoadTarget, OpenTarget>();
+  const skipped = new Set<LoadTarget>();
+  try {
+    for (let trial = 1; trial <= scenario.trials; trial++) {
+      const shift = (trial - 1) % Math.max(1, targets.length);
+      const order = [...targets.slice(shift), ...targets.slice(0, shift)];
+      for (const target of order) {
+        if (skipped.has(target)) continue;
+        let open = opened.get(target);
+        if (open) await open.resume?.();
+        else {
+          try {
+            open = await target.open();
+          } catch (error) {
+            if (!run.skip?.(target, error)) throw error;
+            skipped.add(target);
+            continue;
+          }
+          opened.set(target, open);
+        }
+        try {
+          for (const workload of target.workloads ?? scenario.workloads) {
+            await measureTrial(run, target, open, workload, trial);
+            await run.save();
+          }
+        } finally {
+          if (trial < scenario.trials) await open.pause?.();
+          else {
+            opened.delete(target);
+            await open.close();
+          }
+        }
       }
-    } finally {
-      await open.close();
     }
-    if (scenario.profile !== 'none') {
-      result.profiles.push(await profileTarget(run, target, log));
+  } finally {
+    for (const open of opened.values()) await open.close().catch(() => undefined);
+  }
+  if (scenario.profile !== 'none') {
+    for (const target of targets.filter((t) => !skipped.has(t))) {
+      run.result.profiles.push(await profileTarget(run, target, log));
       await run.save();
     }
   }
+}
+
+const progress = new ProgressDisplay();
+
+/** One trial of one workload on one target: its steps, its summary and its trial record go into the result. */
+async function measureTrial(
+  run: ScenarioRun,
+  target: LoadTarget,
+  open: OpenTarget,
+  workload: string,
+  trial: number,
+): Promise<void> {
+  const { scenario, result } = run;
+  const ladder = scenarioLadder(scenario, workload);
+  const unit = scenario.stepKind === 'rate' ? 'RPS' : 'conn';
+  const label = scenario.trials > 1 ? `${target.label} trial ${trial}/${scenario.trials}` : target.label;
+  const hooks = progress.hooks(label, workload, unit, scenario.stepDurationS + scenario.warmupS);
+  const ctx: StepContext = {
+    ...ladder,
+    backend: target.label,
+    workload,
+    baseUrl: open.url,
+    ...(open.serverPids && { serverPids: open.serverPids }),
+    ...(open.databasePids && { databasePids: open.databasePids }),
+    ...(run.runPids && { runPids: run.runPids }),
+    ...(open.observe && { observe: open.observe }),
+    onLive: hooks.onLive,
+  };
+  let steps: StepResult[];
+  let record: TrialRecord;
+  if (scenario.method === 'search') {
+    const grid: RateGrid = { ...DEFAULT_GRID, ratio: 1 + scenario.resolution };
+    const earlier = result.trials?.filter((t) => t.backend === target.label && t.workload === workload && t.pass);
+    const warm = earlier !== undefined && earlier.length > 0;
+    const random = seededRandom(scenario.requestSeed);
+    let index = 0;
+    const search = await findMaxRate({
+      grid,
+      start: warm ? median(earlier.map((t) => t.pass!)) : scenario.searchStartRps,
+      warm,
+      maxSteps: scenario.maxSearchSteps,
+      measure: async (rate, phase) => {
+        hooks.onStepStart?.({ index, count: 0, target: rate });
+        const step = await measureStep(ctx, rate, index++, random);
+        step.searchPhase = phase;
+        hooks.onStepEnd?.(step);
+        return step;
+      },
+    });
+    steps = search.steps;
+    record = {
+      backend: target.label,
+      workload,
+      trial,
+      pass: search.pass,
+      fail: search.fail,
+      steps: steps.length,
+      ...(search.unfinished && { unfinished: true }),
+    };
+  } else {
+    ({ steps } = await runLadder({ ...ctx, ...ladder, ...hooks }));
+    const best = sustainableThroughput(target.label, workload, scenario.stepKind, steps).atTarget;
+    const above = steps.filter((s) => !(s.valid && s.slo.met) && (best === null || s.target > best));
+    record = {
+      backend: target.label,
+      workload,
+      trial,
+      pass: best,
+      fail: above.length > 0 ? Math.min(...above.map((s) => s.target)) : null,
+      steps: steps.length,
+    };
+  }
+  for (const step of steps) step.trial = trial;
+  result.steps.push(...steps);
+  result.summary.push({ ...sustainableThroughput(target.label, workload, scenario.stepKind, steps), trial });
+  (result.trials ??= []).push(record);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 /**
@@ -76,7 +196,8 @@ async function profileTarget(
 ): Promise<ProfileRecord> {
   const { scenario, result } = run;
   const tool = scenario.profile === 'flame' ? 'flame' : 'doctor';
-  const workload = scenario.workloads[0]!;
+  const measured = target.workloads ?? scenario.workloads;
+  const workload = run.profileWorkload && measured.includes(run.profileWorkload) ? run.profileWorkload : measured[0]!;
   const ran = result.steps.filter((s) => s.backend === target.label && s.workload === workload);
   const step = profiledTarget(scenario, ran) ?? scenario.stepValues[0]!;
   const failed = (error: string): ProfileRecord => ({

@@ -1,11 +1,15 @@
+import type { StepObservations } from '../load/index.ts';
+
 /**
  * What the scenario runner loads: an API it can bring up, measure and take down again. `load`
  * builds one from a URL (optionally starting a server command); `compare` builds one per backend
- * and API layout (start the processes, verify their answers).
+ * and API layout (start the processes, verify their answers, warm them up).
  */
 export interface LoadTarget {
   /** Label in results, e.g. `postgres` or `postgres x4 least_conn`. */
   readonly label: string;
+  /** The workloads measured on this target (default: every workload of the scenario). */
+  readonly workloads?: readonly string[];
   /** Brings the target up and says where it answers; throws when it cannot. */
   open(): Promise<OpenTarget>;
   /**
@@ -19,9 +23,14 @@ export interface LoadTarget {
 /** A target that is up. */
 export interface OpenTarget {
   url: string;
-  /** The processes serving requests (API processes and their workers, a balancer), sampled each step. */
+  /** Roots of the process trees serving requests (API processes, a balancer), sampled each step. */
   serverPids?(): number[];
-  /** The database's processes, sampled each step. */
+  /** Roots of the database's process trees, sampled each step. */
   databasePids?(): number[];
+  /** What the target saw during a step's measured window (GC pauses, database waits). */
+  observe?(window: { fromMs: number; toMs: number }): Promise<StepObservations>;
+  /** Between trials, while other targets are measured: stop using any CPU (SIGSTOP), and back. */
+  pause?(): Promise<void>;
+  resume?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -37,6 +37,13 @@ export function scenarioRecord(scenario: Scenario): ScenarioRecord {
     idDistribution: scenario.idDistribution,
     slo: scenario.slo,
     stopAfterFailedSteps: scenario.stopAfterFailedSteps,
+    method: scenario.method,
+    trials: scenario.trials,
+    ...(scenario.method === 'search' && {
+      searchStartRps: scenario.searchStartRps,
+      resolution: scenario.resolution,
+      maxSearchSteps: scenario.maxSearchSteps,
+    }),
     profile: scenario.profile,
     mixes: scenario.workloads.map((w) => mixRecord(mixFor(w, scenario))),
     ...(scenario.connections !== undefined && { connections: scenario.connections }),

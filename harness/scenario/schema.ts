@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { DEFAULT_SCALE } from '../../core/dataset/index.ts';
 import { WORKLOAD_NAMES, type WorkloadName } from '../../core/workloads/index.ts';
 import { DEFAULT_SLO } from '../load/ladder.ts';
+import { DEFAULT_GRID, gridResolution } from '../load/search.ts';
+
+/** Four grid rates per doubling of the offered rate. */
+const DEFAULT_RESOLUTION = Math.round(gridResolution(DEFAULT_GRID) * 1e4) / 1e4;
 
 /** Step values per kind when a scenario gives none. */
 export const DEFAULT_STEP_VALUES = {
@@ -37,6 +41,19 @@ export const scenarioSchema = z
       })
       .prefault({}),
     stopAfterFailedSteps: z.number().int().min(0).default(2),
+    /**
+     * How the max sustainable rate is found: `ladder` runs stepValues in order; `search` brackets and
+     * bisects on a geometric grid of offered rates (rate steps only) to the given resolution.
+     */
+    method: z.enum(['ladder', 'search']).default('ladder'),
+    /** Independent trials of every (target, workload), interleaved across targets. */
+    trials: z.number().int().min(1).max(20).default(1),
+    /** Search: the first offered rate of a target's first trial (later trials start from the earlier ones' figure). */
+    searchStartRps: positive.default(1000),
+    /** Search: neighbouring grid rates differ by this fraction (default 2^(1/4) - 1, four rates per doubling). */
+    resolution: z.number().min(0.02).max(1).default(DEFAULT_RESOLUTION),
+    /** Search: most steps one search may run. */
+    maxSearchSteps: z.number().int().min(2).max(60).default(14),
     profile: z.enum(['none', 'doctor', 'flame']).default('none'),
     /** Which step (index) runs under the profiler; default the last. */
     profileStep: z.number().int().min(0).optional(),
@@ -56,6 +73,10 @@ export const scenarioSchema = z
     slowBusyMs: z.number().int().min(1).max(1000).default(50),
     /** Write workloads: fraction of requests reading back records this run created. */
     readBackFraction: z.number().min(0).max(1).default(0),
+  })
+  .refine((s) => s.method === 'ladder' || s.stepKind === 'rate', {
+    message: 'a search finds a rate: method search needs stepKind rate',
+    path: ['method'],
   })
   .transform((s) => ({ ...s, stepValues: s.stepValues ?? [...DEFAULT_STEP_VALUES[s.stepKind]] }));
 

@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { processTree } from '../load/index.ts';
+import type { PlacementRecord } from '../results/index.ts';
+
+/**
+ * Where the load generator and the system under test run. `pinned`: each gets CPUs of its own
+ * (taskset), so the generator never queues behind the API or the database and their pauses do not
+ * become the generator's; `shared`: the scheduler places everything.
+ */
+export interface Placement {
+  mode: 'pinned' | 'shared';
+  /** CPU lists as taskset takes them, e.g. `1` and `0`. */
+  loadGenerator: string;
+  systemUnderTest: string;
+  note?: string;
+}
+
+/**
+ * The placement for this machine: with `pinned` asked (the default) and taskset present on a
+ * machine of 2+ CPUs, a quarter of the CPUs (at least one, the highest numbered) for the load
+ * generator and the rest for the system under test; otherwise shared, with the reason.
+ */
+export function planPlacement(mode: 'pinned' | 'shared' = 'pinned'): Placement {
+  const cpus = os.cpus().length;
+  const all = cpus > 1 ? `0-${cpus - 1}` : '0';
+  if (mode === 'shared') return { mode, loadGenerator: all, systemUnderTest: all, note: 'asked for' };
+  if (cpus < 2) return { mode: 'shared', loadGenerator: all, systemUnderTest: all, note: 'one CPU only' };
+  if (!hasTaskset()) {
+    return { mode: 'shared', loadGenerator: all, systemUnderTest: all, note: 'taskset (util-linux) not found' };
+  }
+  const generator = Math.max(1, Math.floor(cpus / 4));
+  const first = cpus - generator;
+  return {
+    mode: 'pinned',
+    loadGenerator: generator === 1 ? String(first) : `${first}-${cpus - 1}`,
+    systemUnderTest: first === 1 ? '0' : `0-${first - 1}`,
+  };
+}
+
+export function placementRecord(p: Placement): PlacementRecord {
+  return {
+    mode: p.mode,
+    loadGeneratorCpus: p.loadGenerator,
+    systemUnderTestCpus: p.systemUnderTest,
+    ...(p.note && { note: p.note }),
+  };
+}
+
+let tasksetFound: boolean | undefined;
+function hasTaskset(): boolean {
+  if (tasksetFound === undefined) {
+    try {
+      execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+      tasksetFound = true;
+    } catch {
+      tasksetFound = false;
+    }
+  }
+  return tasksetFound;
+}
+
+/** Pins every thread of every process of the trees rooted at `roots` to `cpus`; processes started later inherit it. */
+export function pinTrees(roots: number[], cpus: string): void {
+  for (const pid of roots.flatMap(processTree)) {
+    try {
+      execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
+/** Pins this process (the load generator) when the placement is pinned. */
+export function pinLoadGenerator(p: Placement): void {
+  if (p.mode === 'pinned') pinTrees([process.pid], p.loadGenerator);
+}
+
+/**
+ * Stops (SIGSTOP) or continues (SIGCONT) the process groups of `roots`: a paused server uses no
+ * CPU at all while other targets are measured, and keeps its memory, caches and JIT state.
+ */
+export function signalGroups(roots: number[], signal: 'SIGSTOP' | 'SIGCONT'): void {
+  for (const pid of roots) {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // gone
+      }
+    }
+  }
+}

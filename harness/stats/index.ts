@@ -1,0 +1,108 @@
+import type { TrialRecord } from '../results/index.ts';
+
+/**
+ * A headline figure: the median of a (backend, workload)'s trials with an interval from order
+ * statistics. Each trial ends with a bracket [pass, fail): its capacity lies somewhere inside. The
+ * interval runs from the lowest trial's pass to the highest trial's fail, so it holds the spread of
+ * the trials and the search's resolution; for n trials, [lowest, highest] covers the median of the
+ * trial distribution with confidence 1 - 2 * 0.5^n (75% for 3 trials, 94% for 5).
+ */
+export interface HeadlineFigure {
+  backend: string;
+  workload: string;
+  /** Every trial's highest passing rate, in trial order (null: no rate passed). */
+  values: (number | null)[];
+  /** Median of those (a trial with no passing rate counts as 0); null when it is 0. */
+  median: number | null;
+  low: number;
+  /** Highest fail of any trial; when a trial never failed, its pass (and `openEnded`). */
+  high: number;
+  /** Some trial never reached a rate that failed: the real ceiling may lie above `high`. */
+  openEnded: boolean;
+  /** Confidence that [low, high] covers the median of the trial distribution. */
+  coverage: number;
+}
+
+export const INTERVAL_METHOD =
+  'median of the trials; interval from the lowest trial pass to the highest trial fail (order statistics: covers the median of the trial distribution with confidence 1 - 2 * 0.5^n for n trials)';
+
+/** The headline figure of one (backend, workload), or null when it has no trial. */
+export function headlineFigure(
+  trials: readonly TrialRecord[],
+  backend: string,
+  workload: string,
+): HeadlineFigure | null {
+  const own = trials.filter((t) => t.backend === backend && t.workload === workload).sort((a, b) => a.trial - b.trial);
+  if (own.length === 0) return null;
+  const passes = own.map((t) => t.pass ?? 0);
+  const sorted = [...passes].sort((a, b) => a - b);
+  const mid =
+    sorted.length % 2 === 1
+      ? sorted[(sorted.length - 1) / 2]!
+      : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const tops = own.map((t) => t.fail ?? t.pass ?? 0);
+  return {
+    backend,
+    workload,
+    values: own.map((t) => t.pass),
+    median: mid > 0 ? mid : null,
+    low: sorted[0]!,
+    high: Math.max(...tops),
+    openEnded: own.some((t) => t.fail === null),
+    coverage: 1 - 2 * 0.5 ** own.length,
+  };
+}
+
+/** Which of two figures is higher, or a tie, and why. */
+export interface FigureComparison {
+  verdict: 'a' | 'b' | 'tie';
+  /** median(a) / median(b); null when either is missing or 0. */
+  ratio: number | null;
+  reason: string;
+}
+
+/**
+ * The tie rule: one figure is higher only when its whole interval lies above the other's AND its
+ * median exceeds the other's by more than the noise floor (the A/A spread measured in the same run).
+ * Anything less is a tie, however the medians happen to fall. A trial's capacity lies in
+ * [pass, fail): an interval starting where the other ends (one passed the rate the other failed)
+ * does not overlap it.
+ */
+export function compareFigures(a: HeadlineFigure, b: HeadlineFigure, noiseFloor: number): FigureComparison {
+  const ma = a.median ?? 0;
+  const mb = b.median ?? 0;
+  const ratio = ma > 0 && mb > 0 ? ma / mb : null;
+  const decide = (
+    hi: HeadlineFigure,
+    lo: HeadlineFigure,
+    mHi: number,
+    mLo: number,
+    side: 'a' | 'b',
+  ): FigureComparison | null => {
+    if (!(hi.low >= lo.high) || hi.median === null) return null;
+    if (mLo > 0 && mHi / mLo - 1 <= noiseFloor) {
+      return {
+        verdict: 'tie',
+        ratio,
+        reason: `${hi.backend}'s interval lies above ${lo.backend}'s, but its median is only ${pct(mHi / mLo - 1)} higher, within the noise floor of ${pct(noiseFloor)}`,
+      };
+    }
+    return {
+      verdict: side,
+      ratio,
+      reason: `${hi.backend}'s interval lies wholly above ${lo.backend}'s and its median is ${mLo > 0 ? `${(mHi / mLo).toFixed(2)}×` : 'above zero, unlike'} ${lo.backend}'s, beyond the noise floor of ${pct(noiseFloor)}`,
+    };
+  };
+  return (
+    decide(a, b, ma, mb, 'a') ??
+    decide(b, a, mb, ma, 'b') ?? {
+      verdict: 'tie',
+      ratio,
+      reason: `the intervals of ${a.backend} and ${b.backend} overlap`,
+    }
+  );
+}
+
+function pct(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`;
+}
