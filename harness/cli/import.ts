@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BACKEND_NAMES, createBackend, isBackendName } from '../../adapters/registry.ts';
+import { BACKEND_NAMES, createBackend, isBackendName } from '../backends/index.ts';
 import { importCatalog } from '../dataset/atelier/index.ts';
 import { progressPrinter } from './seed.ts';
 

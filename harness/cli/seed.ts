@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BACKEND_NAMES, createBackend, isBackendName } from '../../adapters/registry.ts';
+import { BACKEND_NAMES, createBackend, isBackendName } from '../backends/index.ts';
 import { WORKLOADS, type LoadProgress, type WorkloadName } from '../../core/backend.ts';
 import { describeScale, SCALE_NAMES, seedWorkload } from '../dataset/index.ts';
 

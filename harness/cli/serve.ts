@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BACKEND_NAMES, createBackend, isBackendName } from '../../adapters/registry.ts';
+import { BACKEND_NAMES, createBackend, isBackendName } from '../backends/index.ts';
 import { withCache } from '../../adapters/redis-cache/index.ts';
 import { WORKLOADS, type Backend, type WorkloadName } from '../../core/backend.ts';
 import { primaryCount } from '../../core/dataset/index.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createBackend, SERVER_OF, type BackendName } from '../../adapters/registry.ts';
+import { createBackend, SERVER_OF, type BackendName } from '../backends/index.ts';
 import { clearCache } from '../../adapters/redis-cache/index.ts';
 import type { Backend, WorkloadName } from '../../core/backend.ts';
 import { seedWorkload } from '../dataset/index.ts';

@@ -1,6 +1,6 @@
 import { WORKLOADS, type WorkloadName } from '../../core/backend.ts';
 import { primaryCount } from '../../core/dataset/index.ts';
-import { BACKEND_NAMES, isBackendName, type BackendName } from '../../adapters/registry.ts';
+import { BACKEND_NAMES, isBackendName, type BackendName } from '../backends/index.ts';
 import type { ProvisionMode } from '../provision/index.ts';
 import type { CompareSettings, ScenarioRecord } from '../results/index.ts';
 import { parseScenario, type Scenario } from '../scenario/index.ts';
