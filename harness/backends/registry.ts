@@ -1,5 +1,5 @@
 import type { Backend } from '../../core/backend.ts';
-import { findEndpoint, type ServerKind } from '../servers/endpoints.ts';
+import { findEndpoint, type ServerKind } from '../provision/index.ts';
 
 /** Every backend the CLI and the harness can build by name. */
 export const BACKEND_NAMES = ['memory', 'postgres', 'cassandra', 'mongo'] as const;

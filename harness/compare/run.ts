@@ -11,7 +11,7 @@ import { provisionServers, type ProvisionedSet } from '../provision/index.ts';
 import { renderReport, type RenderedReport } from '../report/index.ts';
 import { newRunResult, writeRun, type DatasetRecord, type RunResult } from '../results/index.ts';
 import { scenarioLadder, scenarioRecord } from '../scenario/index.ts';
-import type { ServerKind } from '../servers/endpoints.ts';
+import type { ServerKind } from '../provision/index.ts';
 import { startMemoryReference, verifyBackends, VerifyMismatchError, type VerifyReport } from '../verify/index.ts';
 import {
   memoryLayoutProblem,

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT, type ServerKind } from '../servers/endpoints.ts';
+import { REPO_ROOT } from './install-paths.ts';
+import type { ServerKind } from './state.ts';
 import { waitUntilAnswering } from './probes.ts';
 import type { ProvisionedServer, ProvisionOptions, Provisioner } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { findEndpoint, type ServerKind } from '../servers/endpoints.ts';
+import { findEndpoint, type ServerKind } from './state.ts';
 import { probeVersion } from './probes.ts';
 import type { ProvisionedServer, ProvisionOptions, Provisioner } from './types.ts';
 

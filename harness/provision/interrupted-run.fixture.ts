@@ -1,6 +1,6 @@
 // Child process for provision.test.ts: provisions servers the way a harness run does (attached,
 // registered for cleanup), prints what it started as one JSON line, then waits to be interrupted.
-import { SERVER_KINDS, type ServerKind } from '../servers/endpoints.ts';
+import { SERVER_KIND_NAMES as SERVER_KINDS, type ServerKind } from './state.ts';
 import { provisionServers } from './index.ts';
 
 const kinds = (process.argv[2] ?? 'postgres,redis').split(',') as ServerKind[];

@@ -2,7 +2,7 @@ import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
-import type { ServerKind } from '../servers/endpoints.ts';
+import type { ServerKind } from './state.ts';
 
 /**
  * Real queries that prove a server answers, each returning the version it reports.

@@ -8,7 +8,8 @@ import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
-import { REPO_ROOT, SERVER_KINDS, type ServerKind } from '../servers/endpoints.ts';
+import { REPO_ROOT } from './install-paths.ts';
+import { SERVER_KIND_NAMES as SERVER_KINDS, type ServerKind } from './state.ts';
 import {
   assertResettable,
   dockerEngineAnswers,

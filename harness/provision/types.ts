@@ -1,4 +1,4 @@
-import type { ServerEndpoint, ServerKind } from '../servers/endpoints.ts';
+import type { ServerEndpoint, ServerKind } from './state.ts';
 
 /** How servers are obtained: `auto` picks docker when an engine answers, else local binaries. */
 export type ProvisionMode = 'docker' | 'local' | 'external' | 'auto';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeLoopbackPort } from '../ports.ts';
 import type { ProvisionedServer, ProvisionOptions } from '../types.ts';
-import { cassandraLibDir, javaBinary } from './install-paths.ts';
+import { cassandraLibDir, javaBinary } from '../install-paths.ts';
 import { launch } from './launch.ts';
 
 /** The JVM flags of Cassandra 5.0's conf/jvm17-server.options (GC + the module exports it needs on Java 17). */

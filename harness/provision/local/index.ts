@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ServerKind } from '../../servers/endpoints.ts';
+import type { ServerKind } from '../state.ts';
 import type { ProvisionedServer, ProvisionOptions, Provisioner } from '../types.ts';
 import { startLocalCassandra } from './cassandra.ts';
 import {
@@ -12,13 +12,13 @@ import {
   mongoJavaServerVersion,
   onPath,
   postgresBinDir,
-} from './install-paths.ts';
+} from '../install-paths.ts';
 import { startLocalMongo } from './mongo.ts';
 import { startLocalPostgres } from './postgres.ts';
 import { startLocalRedis } from './redis.ts';
 
 export { POSTGRES_SETTINGS } from './postgres.ts';
-export { serversHome } from './install-paths.ts';
+export { serversHome } from '../install-paths.ts';
 
 /** What is missing to run `kind` natively here, or null when everything is installed. */
 export function missingForLocal(kind: ServerKind): string | null {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import type { ServerEndpoint, ServerKind } from '../../servers/endpoints.ts';
+import type { ServerEndpoint, ServerKind } from '../state.ts';
 import { killGroup, registerOwned } from '../process-registry.ts';
 import { waitUntilAnswering } from '../probes.ts';
 import type { ProvisionedServer } from '../types.ts';

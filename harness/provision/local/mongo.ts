@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeLoopbackPort } from '../ports.ts';
 import type { ProvisionedServer, ProvisionOptions } from '../types.ts';
-import { javaBinary, mongoJavaServerDir, mongoJavaServerVersion } from './install-paths.ts';
+import { javaBinary, mongoJavaServerDir, mongoJavaServerVersion } from '../install-paths.ts';
 import { launch } from './launch.ts';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { freeLoopbackPort } from '../ports.ts';
 import type { ProvisionedServer, ProvisionOptions } from '../types.ts';
-import { postgresBinDir } from './install-paths.ts';
+import { postgresBinDir } from '../install-paths.ts';
 import { launch } from './launch.ts';
 
 export const POSTGRES_USER = 'storebench';

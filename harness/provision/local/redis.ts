@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeLoopbackPort } from '../ports.ts';
 import type { ProvisionedServer, ProvisionOptions } from '../types.ts';
-import { onPath } from './install-paths.ts';
+import { onPath } from '../install-paths.ts';
 import { launch } from './launch.ts';
 
 /** Redis as a cache: no RDB snapshots, no AOF (persistence is not what it is measured for here). */

@@ -1,6 +1,9 @@
 import { accessSync, constants, existsSync, readFileSync, readdirSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { REPO_ROOT } from '../../servers/endpoints.ts';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The checkout: docker-compose.yml, scripts/servers/ (install script, poms) and the default state dir. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Where scripts/servers/install puts the Java servers (Cassandra jars, mongo-java-server). */
 export function serversHome(): string {

@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './install-paths.ts';
 
 /** The database servers storebench knows how to run. */
 export type ServerKind = 'postgres' | 'cassandra' | 'mongo' | 'redis';
-export const SERVER_KINDS: readonly ServerKind[] = ['postgres', 'cassandra', 'mongo', 'redis'];
+export const SERVER_KIND_NAMES: readonly ServerKind[] = ['postgres', 'cassandra', 'mongo', 'redis'];
+
+export function isServerKind(name: string): name is ServerKind {
+  return (SERVER_KIND_NAMES as readonly string[]).includes(name);
+}
 
 /**
  * How to reach one running server. `url` forms:
@@ -25,8 +29,6 @@ export interface ServerEndpoint {
   logFile?: string;
 }
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
 /** Where `storebench servers up` records what it started; tests and the harness read it. */
 export function stateDir(): string {
   return process.env.STOREBENCH_STATE_DIR ?? join(REPO_ROOT, '.storebench');
@@ -42,12 +44,27 @@ const ENV_VARS: Record<ServerKind, string> = {
   redis: 'STOREBENCH_REDIS_URL',
 };
 
-export function readServerState(): Partial<Record<ServerKind, ServerEndpoint>> {
+/** The servers `storebench servers up` started (and still recorded), by kind. */
+export type ServerState = Partial<Record<ServerKind, ServerEndpoint>>;
+
+export function readServerState(): ServerState {
   try {
-    return JSON.parse(readFileSync(stateFile(), 'utf8')) as Partial<Record<ServerKind, ServerEndpoint>>;
+    return JSON.parse(readFileSync(stateFile(), 'utf8')) as ServerState;
   } catch {
     return {};
   }
+}
+
+/** Replaces the state file atomically (readers never see half a file); an empty state removes it. */
+export function writeServerState(state: ServerState): void {
+  if (Object.keys(state).length === 0) {
+    rmSync(stateFile(), { force: true });
+    return;
+  }
+  mkdirSync(stateDir(), { recursive: true });
+  const tmp = `${stateFile()}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(tmp, stateFile());
 }
 
 /** An explicit env var (STOREBENCH_<KIND>_URL) wins over the state file of `storebench servers up`. */
