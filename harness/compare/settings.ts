@@ -1,7 +1,7 @@
 import { WORKLOADS, type WorkloadName } from '../../core/backend.ts';
 import { primaryCount } from '../../core/dataset/index.ts';
 import { BACKEND_NAMES, isBackendName, type BackendName } from '../backends/index.ts';
-import type { ProvisionMode } from '../provision/index.ts';
+import type { ProvisionMode, ServerKind } from '../provision/index.ts';
 import type { CompareSettings, ScenarioRecord } from '../results/index.ts';
 import { parseScenario, type Scenario } from '../scenario/index.ts';
 import { SINGLE_PROCESS, topologyLabel, type Topology } from '../topology/index.ts';
@@ -42,7 +42,7 @@ export interface ComparePlan {
   resultsDir: string;
   runId?: string;
   javaHeap?: string;
-  externalUrls?: Partial<Record<'postgres' | 'cassandra' | 'mongo' | 'redis', string>>;
+  externalUrls?: Partial<Record<ServerKind, string>>;
   allowReset?: boolean;
   /** Render charts and reports at the end. Default true. */
   report?: boolean;

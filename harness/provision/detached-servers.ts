@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { stopDockerService } from './docker.ts';
 import { REPO_ROOT } from './install-paths.ts';
 import { provisionerFor } from './provisioners.ts';
+import { serverKind, type ServerKind } from './kinds/index.ts';
 import { isAlive, terminate } from './local/launch.ts';
-import { probeVersion } from './probes.ts';
-import { readServerState, stateFile, writeServerState, type ServerEndpoint, type ServerKind } from './state.ts';
-import type { ProvisionedServer, ProvisionMode, Provisioner } from './types.ts';
+import { readServerState, stateFile, writeServerState } from './state.ts';
+import type { ProvisionedServer, ProvisionMode, Provisioner, ServerEndpoint } from './types.ts';
 
 /**
  * What `upServers`, `downServers` and `serversStatus` report, one event per server as it happens
@@ -48,7 +48,7 @@ function isOurProcess(endpoint: ServerEndpoint): boolean {
 
 async function answers(endpoint: ServerEndpoint): Promise<boolean> {
   try {
-    await probeVersion(endpoint.kind, endpoint.url, 5_000);
+    await serverKind(endpoint.kind).probe(endpoint.url, 5_000);
     return true;
   } catch {
     return false;
@@ -117,7 +117,7 @@ export async function downServers(kinds: readonly ServerKind[], report: ServersR
       if (endpoint.provisioner === 'docker') {
         await stopDockerService(kind);
       } else if (endpoint.pid && isOurProcess(endpoint)) {
-        await terminate(endpoint.pid, kind === 'cassandra' ? 30_000 : 15_000);
+        await terminate(endpoint.pid, serverKind(kind).stopGraceMs);
       }
       if (endpoint.pid && isAlive(endpoint.pid) && isOurProcess(endpoint)) {
         failed++;
@@ -146,7 +146,7 @@ export async function serversStatus(kinds: readonly ServerKind[], report: Server
     }
     const started = Date.now();
     try {
-      const version = await probeVersion(kind, endpoint.url, 5_000);
+      const version = await serverKind(kind).probe(endpoint.url, 5_000);
       report({ type: 'answers', kind, endpoint, version, queryMs: Date.now() - started });
     } catch (error) {
       bad++;

@@ -1,22 +1,27 @@
-export type { ProvisionedServer, ProvisionMode, ProvisionOptions, Provisioner } from './types.ts';
+export type {
+  ProvisionedServer,
+  ProvisionMode,
+  ProvisionOptions,
+  Provisioner,
+  ServerEndpoint,
+  ServerKindDescriptor,
+} from './types.ts';
+export {
+  isServerKind,
+  POSTGRES_SETTINGS,
+  SERVER_KIND_NAMES,
+  SERVER_KINDS,
+  serverKind,
+  type ServerKind,
+} from './kinds/index.ts';
 export { provisionerFor, provisionServers, type ProvisionedSet } from './provisioners.ts';
 export { assertResettable, ExternalProvisioner } from './external.ts';
 export { DockerProvisioner, dockerEngineAnswers, stopDockerService } from './docker.ts';
-export { LocalProvisioner, missingForLocal, POSTGRES_SETTINGS } from './local/index.ts';
+export { LocalProvisioner, missingForLocal } from './local/index.ts';
 export { REPO_ROOT, serversHome } from './install-paths.ts';
-export { probeVersion, waitUntilAnswering } from './probes.ts';
+export { waitUntilAnswering } from './readiness.ts';
 export { ownedCount, stopAllOwned } from './process-registry.ts';
-export {
-  endpointForTest,
-  findEndpoint,
-  isServerKind,
-  readServerState,
-  SERVER_KIND_NAMES,
-  stateFile,
-  type ServerEndpoint,
-  type ServerKind,
-  type ServerState,
-} from './state.ts';
+export { endpointForTest, findEndpoint, readServerState, stateFile, type ServerState } from './state.ts';
 export {
   downServers,
   installServers,

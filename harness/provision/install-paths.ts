@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,16 +12,13 @@ export function serversHome(): string {
 
 export const INSTALL_HINT = 'run `sudo bash scripts/servers/install` (or `storebench servers install` as root)';
 
-function pomProperty(pom: string, name: string): string {
+/** A version the install script fetches: scripts/servers/<pom>/pom.xml is its single source of truth. */
+export function pomProperty(pom: string, name: string): string {
   const text = readFileSync(join(REPO_ROOT, 'scripts', 'servers', pom, 'pom.xml'), 'utf8');
   const match = new RegExp(`<${name.replace(/\./g, '\\.')}>([^<]+)</`).exec(text);
   if (!match?.[1]) throw new Error(`no <${name}> in scripts/servers/${pom}/pom.xml`);
   return match[1];
 }
-
-/** The versions the install script fetches (the poms are the single source of truth). */
-export const cassandraVersion = (): string => pomProperty('cassandra', 'cassandra.version');
-export const mongoJavaServerVersion = (): string => pomProperty('mongo', 'mongo-java-server.version');
 
 export function onPath(command: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -36,21 +33,6 @@ export function onPath(command: string): string | undefined {
   return undefined;
 }
 
-/** The newest /usr/lib/postgresql/<major>/bin holding initdb (Debian puts server binaries off PATH). */
-export function postgresBinDir(): string | undefined {
-  const fromEnv = process.env.STOREBENCH_POSTGRES_BIN;
-  if (fromEnv) return existsSync(join(fromEnv, 'initdb')) ? fromEnv : undefined;
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) {
-    const initdb = onPath('initdb');
-    return initdb ? join(initdb, '..') : undefined;
-  }
-  const majors = readdirSync(root)
-    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
-    .sort((a, b) => Number(b) - Number(a));
-  return majors[0] ? join(root, majors[0], 'bin') : undefined;
-}
-
 export function javaBinary(): string | undefined {
   if (process.env.JAVA_HOME && existsSync(join(process.env.JAVA_HOME, 'bin', 'java'))) {
     return join(process.env.JAVA_HOME, 'bin', 'java');
@@ -58,10 +40,7 @@ export function javaBinary(): string | undefined {
   return onPath('java');
 }
 
-export function cassandraLibDir(): string {
-  return join(serversHome(), `cassandra-${cassandraVersion()}`, 'lib');
-}
-
-export function mongoJavaServerDir(): string {
-  return join(serversHome(), `mongo-java-server-${mongoJavaServerVersion()}`);
+/** For the Java servers' `missingForLocal`: what to install when no java is found, else null. */
+export function missingJava(): string | null {
+  return javaBinary() ? null : `Java 17 (apt package openjdk-17-jdk-headless): ${INSTALL_HINT}`;
 }

@@ -1,8 +1,8 @@
 import { DockerProvisioner, dockerEngineAnswers } from './docker.ts';
 import { ExternalProvisioner } from './external.ts';
 import { LocalProvisioner, missingForLocal } from './local/index.ts';
-import type { ServerEndpoint, ServerKind } from './state.ts';
-import type { ProvisionedServer, ProvisionMode, ProvisionOptions, Provisioner } from './types.ts';
+import type { ServerKind } from './kinds/index.ts';
+import type { ProvisionedServer, ProvisionMode, ProvisionOptions, Provisioner, ServerEndpoint } from './types.ts';
 
 /**
  * The provisioner for a mode. `auto`: docker when an engine answers, else local when every kind

@@ -1,33 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './install-paths.ts';
-
-/** The database servers storebench knows how to run. */
-export type ServerKind = 'postgres' | 'cassandra' | 'mongo' | 'redis';
-export const SERVER_KIND_NAMES: readonly ServerKind[] = ['postgres', 'cassandra', 'mongo', 'redis'];
-
-export function isServerKind(name: string): name is ServerKind {
-  return (SERVER_KIND_NAMES as readonly string[]).includes(name);
-}
-
-/**
- * How to reach one running server. `url` forms:
- * postgres `postgres://user:pass@127.0.0.1:5432/db`, cassandra `cassandra://127.0.0.1:9042/datacenter1`,
- * mongo `mongodb://127.0.0.1:27017/`, redis `redis://127.0.0.1:6379`.
- */
-export interface ServerEndpoint {
-  kind: ServerKind;
-  url: string;
-  provisioner: 'docker' | 'local' | 'external';
-  /** What actually answers, e.g. `PostgreSQL 15.18` or `FerretDB 1.24.1 (SQLite)`. */
-  version?: string;
-  pid?: number;
-  dataDir?: string;
-  /** Milliseconds from spawn to the first real query answering (local provisioner). */
-  startupMs?: number;
-  /** The server's own log (local provisioner). */
-  logFile?: string;
-}
+import { serverKind, type ServerKind } from './kinds/index.ts';
+import type { ServerEndpoint } from './types.ts';
 
 /** Where `storebench servers up` records what it started; tests and the harness read it. */
 export function stateDir(): string {
@@ -36,13 +11,6 @@ export function stateDir(): string {
 export function stateFile(): string {
   return join(stateDir(), 'servers.json');
 }
-
-const ENV_VARS: Record<ServerKind, string> = {
-  postgres: 'STOREBENCH_POSTGRES_URL',
-  cassandra: 'STOREBENCH_CASSANDRA_URL',
-  mongo: 'STOREBENCH_MONGO_URL',
-  redis: 'STOREBENCH_REDIS_URL',
-};
 
 /** The servers `storebench servers up` started (and still recorded), by kind. */
 export type ServerState = Partial<Record<ServerKind, ServerEndpoint>>;
@@ -69,7 +37,7 @@ export function writeServerState(state: ServerState): void {
 
 /** An explicit env var (STOREBENCH_<KIND>_URL) wins over the state file of `storebench servers up`. */
 export function findEndpoint(kind: ServerKind): ServerEndpoint | undefined {
-  const fromEnv = process.env[ENV_VARS[kind]];
+  const fromEnv = process.env[serverKind(kind).envVar];
   if (fromEnv) return { kind, url: fromEnv, provisioner: 'external' };
   return readServerState()[kind];
 }
@@ -81,7 +49,7 @@ export function findEndpoint(kind: ServerKind): ServerEndpoint | undefined {
 export function endpointForTest(kind: ServerKind): { endpoint?: ServerEndpoint; skip?: string } {
   const endpoint = findEndpoint(kind);
   if (endpoint) return { endpoint };
-  const reason = `SKIPPED: no ${kind} server (run \`npm run storebench -- servers up\` or set ${ENV_VARS[kind]})`;
+  const reason = `SKIPPED: no ${kind} server (run \`npm run storebench -- servers up\` or set ${serverKind(kind).envVar})`;
   if (process.env.CI === 'true') {
     throw new Error(`CI: ${kind} server missing. ${reason}`);
   }
