@@ -1,13 +1,7 @@
 import type { Registry } from 'prom-client';
-import type { CatalogSource } from './workloads/catalog/types.ts';
-import type { CatalogStore } from './workloads/catalog/store.ts';
-import type { OverviewRecord } from './workloads/overview/types.ts';
-import type { OverviewStore } from './workloads/overview/store.ts';
-import type { UsageInput } from './workloads/usages/types.ts';
-import type { UsageStore } from './workloads/usages/store.ts';
+import type { BulkLoader, WorkloadName, WorkloadStores } from './workloads/index.ts';
 
-export type WorkloadName = 'usages' | 'catalog' | 'overview';
-export const WORKLOADS: readonly WorkloadName[] = ['usages', 'catalog', 'overview'];
+export type { BulkLoader, WorkloadName } from './workloads/index.ts';
 
 /** Progress of a bulk load, reported every few thousand rows and once at the end of each table. */
 export interface LoadProgress {
@@ -28,23 +22,15 @@ export interface LoadReport {
 }
 
 /**
- * Fast bulk seeding per workload. Streams its input (memory bounded whatever the
- * row count), expects the workload's tables to be empty (call `reset()` first),
- * and resolves once every row is durably written and indexes are built.
+ * The plug-in boundary: one per adapter, built by its factory (e.g. `createPostgresBackend`).
+ * It holds one store per workload (`usages`, `catalog`, `overview`: see core/workloads) and a
+ * bulk loader with one method per workload. Each loader method streams its input (memory bounded
+ * whatever the row count), expects the workload's tables to be empty (call `reset()` first), and
+ * resolves once every row is durably written and indexes are built.
  */
-export interface BulkLoader {
-  usages(rows: AsyncIterable<UsageInput>, options?: LoadOptions): Promise<LoadReport>;
-  catalog(source: CatalogSource, options?: LoadOptions): Promise<LoadReport>;
-  overview(rows: AsyncIterable<OverviewRecord>, options?: LoadOptions): Promise<LoadReport>;
-}
-
-/** The plug-in boundary: one per adapter, built by its factory (e.g. `createPostgresBackend`). */
-export interface Backend {
+export interface Backend extends WorkloadStores {
   /** Short stable name used in results, e.g. `postgres`, `memory`, `postgres+redis`. */
   readonly name: string;
-  readonly usages: UsageStore;
-  readonly catalog: CatalogStore;
-  readonly overview: OverviewStore;
   readonly load: BulkLoader;
   /** Create schema and indexes; idempotent. */
   migrate(): Promise<void>;

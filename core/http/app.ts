@@ -1,9 +1,7 @@
 import express, { type Express } from 'express';
 import type { Backend } from '../backend.ts';
 import { NotFoundError } from '../errors.ts';
-import { createCatalogRouter } from '../workloads/catalog/router.ts';
-import { createOverviewRouter } from '../workloads/overview/router.ts';
-import { createUsagesRouter } from '../workloads/usages/router.ts';
+import { WORKLOADS } from '../workloads/index.ts';
 import { jsonBody } from './body.ts';
 import { errorMapper } from './error-mapper.ts';
 import { createHttpMetrics } from './metrics.ts';
@@ -23,7 +21,7 @@ export interface AppOptions {
   experimentRoutes?: boolean;
 }
 
-/** The whole API on one backend: the three workloads, health, readiness, metrics and the OpenAPI document. */
+/** The whole API on one backend: every workload, health, readiness, metrics and the OpenAPI document. */
 export function createApp(backend: Backend, options: AppOptions = {}): Express {
   const log = options.log ?? ((message, err) => console.error(message, err));
   const metrics = createHttpMetrics();
@@ -52,9 +50,7 @@ export function createApp(backend: Backend, options: AppOptions = {}): Express {
 
   if (options.experimentRoutes) app.get('/experiment/busy', busyHandler);
 
-  app.use(createUsagesRouter(backend.usages));
-  app.use(createCatalogRouter(backend.catalog));
-  app.use(createOverviewRouter(backend.overview));
+  for (const workload of WORKLOADS) app.use(workload.router(backend));
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(errorMapper(log));

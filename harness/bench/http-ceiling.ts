@@ -1,8 +1,9 @@
 /**
- * The HTTP ceiling (issue 2): the memory backend served by our core with 1 and 2 cluster workers,
- * next to a bare node:http server answering the very same bytes, all measured by autocannon
- * (closed loop, fixed connections) in one run so the figures compare as ratios. Usage:
- *   node --import tsx harness/bench/http-ceiling.ts [--seconds 10] [--connections 50] [--product 9001]
+ * The HTTP ceiling: the memory backend served by our core with 1 and 2 cluster workers, next to a
+ * bare node:http server answering the very same bytes, all measured by autocannon (closed loop,
+ * fixed connections) in one run so the figures compare as ratios. One request per workload: the
+ * heaviest-weighted template of its load mix (drawn with request seed 1 over the small data set).
+ *   node --import tsx harness/bench/http-ceiling.ts [--seconds 10] [--connections 50] [--workloads a,b]
  * Prints one JSON line per measurement and a table at the end.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -12,13 +13,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { DEFAULT_SCALE } from '../../core/dataset/index.ts';
+import { primaryCount, seededRandom, workload, WORKLOAD_NAMES, type MixRequest } from '../../core/workloads/index.ts';
 import { startApiProcess, type ApiProcess } from '../topology/index.ts';
-
-const USAGE_BODY = JSON.stringify({
-  patientId: '100',
-  timestamp: 'Tue Nov 01 2016 09:11:51 GMT-0500 (CDT)',
-  medication: 'Albuterol',
-});
 
 interface Row {
   server: string;
@@ -30,57 +27,57 @@ interface Row {
   errors: number;
 }
 
+/** One request to measure, and the bytes the storebench server answered to it (what the bare server replays). */
+interface Probe {
+  name: string;
+  request: MixRequest;
+  status: number;
+  answer: string;
+}
+
 /** The bare server: a child process answering the captured bytes, no routing, no validation, no storage. */
-function bareServer(stylesBody: string, createdBody: string): void {
-  const styles = Buffer.from(stylesBody);
-  const created = Buffer.from(createdBody);
+function bareServer(probes: Probe[]): void {
+  const answers = new Map(probes.map((p) => [`${p.request.method} ${p.request.path}`, p]));
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    if (req.method === 'POST') {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        JSON.parse(Buffer.concat(chunks).toString()); // the same parse work any API must do
-        res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'content-length': created.length });
-        res.end(created);
+    const probe = answers.get(`${req.method} ${req.url}`);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (chunks.length > 0) JSON.parse(Buffer.concat(chunks).toString()); // the same parse work any API must do
+      const bytes = Buffer.from(probe?.answer ?? '{}');
+      res.writeHead(probe?.status ?? 404, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': bytes.length,
       });
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': styles.length });
-    res.end(styles);
+      res.end(bytes);
+    });
   });
   server.listen(0, '127.0.0.1', () => process.send!((server.address() as AddressInfo).port));
 }
 
-async function startBare(stylesBody: string, createdBody: string): Promise<{ url: string; child: ChildProcess }> {
+async function startBare(probes: Probe[]): Promise<{ url: string; child: ChildProcess }> {
   const child = fork(fileURLToPath(import.meta.url), ['--bare'], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, STYLES_BODY: stylesBody, CREATED_BODY: createdBody },
+    env: { ...process.env, PROBES: JSON.stringify(probes) },
   });
   const [port] = (await once(child, 'message')) as [number];
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-async function measure(
-  server: string,
-  url: string,
-  request: 'POST /api/usages' | 'GET /products/:id/styles',
-  path: string,
-  seconds: number,
-  connections: number,
-): Promise<Row> {
-  const post = request.startsWith('POST');
-  // A short warm-up so the JIT and connection set-up are not measured.
-  await autocannon({ url: `${url}${path}`, method: post ? 'POST' : 'GET', connections, duration: 2, ...body(post) });
-  const r = await autocannon({
+async function measure(server: string, url: string, probe: Probe, seconds: number, connections: number): Promise<Row> {
+  const { method, path, body } = probe.request;
+  const options = {
     url: `${url}${path}`,
-    method: post ? 'POST' : 'GET',
+    method,
     connections,
-    duration: seconds,
-    ...body(post),
-  });
+    ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body }),
+  };
+  // A short warm-up so the JIT and connection set-up are not measured.
+  await autocannon({ ...options, duration: 2 });
+  const r = await autocannon({ ...options, duration: seconds });
   const row = {
     server,
-    request,
+    request: probe.name,
     rps: Math.round(r.requests.average),
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
@@ -91,8 +88,26 @@ async function measure(
   return row;
 }
 
-function body(post: boolean): { headers?: Record<string, string>; body?: string } {
-  return post ? { headers: { 'content-type': 'application/json' }, body: USAGE_BODY } : {};
+/** The heaviest-weighted template of each workload's mix, built once. */
+function probeRequests(names: string[]): Array<{ name: string; request: MixRequest }> {
+  const random = seededRandom(1);
+  return names.map((name) => {
+    const w = workload(name);
+    const mix = w.mix({ primary: primaryCount(w, DEFAULT_SCALE), distribution: 'last10', readBackFraction: 0 });
+    const template = [...mix.templates].sort((a, b) => b.weight - a.weight)[0]!;
+    const request = template.build(random);
+    if (!request) throw new Error(`${name}: the template ${template.name} builds no request`);
+    return { name: template.name, request };
+  });
+}
+
+async function capture(url: string, probe: { name: string; request: MixRequest }): Promise<Probe> {
+  const { method, path, body } = probe.request;
+  const response = await fetch(`${url}${path}`, {
+    method,
+    ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body }),
+  });
+  return { ...probe, status: response.status, answer: await response.text() };
 }
 
 async function main(): Promise<void> {
@@ -100,54 +115,43 @@ async function main(): Promise<void> {
     options: {
       seconds: { type: 'string', default: '10' },
       connections: { type: 'string', default: '50' },
-      product: { type: 'string', default: '9001' },
+      workloads: { type: 'string', default: WORKLOAD_NAMES.join(',') },
       bare: { type: 'boolean', default: false },
     },
   });
   if (values.bare) {
-    bareServer(process.env.STYLES_BODY!, process.env.CREATED_BODY!);
+    bareServer(JSON.parse(process.env.PROBES!) as Probe[]);
     return;
   }
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
-  const stylesPath = `/products/${values.product}/styles`;
+  const workloads = values.workloads.split(',').map((w) => w.trim());
+  const requests = probeRequests(workloads);
   const rows: Row[] = [];
-  let bytes: { styles: string; created: string } | null = null;
+  let probes: Probe[] | null = null;
   for (const workers of [1, 2]) {
     const api: ApiProcess = await startApiProcess({
       backend: 'memory',
       workers,
-      seed: { workloads: ['catalog'], scale: 'small', datasetSeed: 1 },
+      seedWorkloads: { workloads, scale: DEFAULT_SCALE, datasetSeed: 1 },
     });
     try {
-      if (!bytes) {
-        const styles = await (await fetch(`${api.url}${stylesPath}`)).text();
-        const created = await (
-          await fetch(`${api.url}/api/usages`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: USAGE_BODY,
-          })
-        ).text();
-        bytes = { styles, created };
-      }
+      probes ??= await Promise.all(requests.map((r) => capture(api.url, r)));
       const label = `storebench memory, ${workers} worker${workers > 1 ? 's' : ''}`;
-      rows.push(await measure(label, api.url, 'POST /api/usages', '/api/usages', seconds, connections));
-      rows.push(await measure(label, api.url, 'GET /products/:id/styles', stylesPath, seconds, connections));
+      for (const probe of probes) rows.push(await measure(label, api.url, probe, seconds, connections));
     } finally {
       await api.stop();
     }
   }
-  const bare = await startBare(bytes!.styles, bytes!.created);
+  const bare = await startBare(probes!);
   try {
-    rows.push(await measure('bare node:http', bare.url, 'POST /api/usages', '/api/usages', seconds, connections));
-    rows.push(await measure('bare node:http', bare.url, 'GET /products/:id/styles', stylesPath, seconds, connections));
+    for (const probe of probes!) rows.push(await measure('bare node:http', bare.url, probe, seconds, connections));
   } finally {
     bare.child.kill();
   }
-  console.log(
-    `\nautocannon, ${connections} connections, ${seconds} s per row (after 2 s warm-up); styles body ${bytes!.styles.length} bytes`,
-  );
+  console.log(`\nautocannon, ${connections} connections, ${seconds} s per row (after 2 s warm-up)`);
+  for (const p of probes!)
+    console.log(`  ${p.name}: ${p.request.method} ${p.request.path}, answer ${p.answer.length} bytes`);
   console.log('| server | request | RPS | p50 ms | p99 ms | non-2xx | errors |');
   console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {

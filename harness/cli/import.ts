@@ -2,23 +2,25 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKEND_NAMES, createBackend, isBackendName } from '../backends/index.ts';
-import { importCatalog } from '../dataset/atelier/index.ts';
-import { progressPrinter } from './seed.ts';
+import { WORKLOADS } from '../../core/workloads/index.ts';
+import { importWorkload } from '../dataset/index.ts';
+import { integerFlag, progressPrinter, UsageError, workloadFlag } from './flags.ts';
 
-const HELP = `usage: storebench import --workload catalog --from DIR [--backend memory|postgres|cassandra|mongo] [--url URL]
-                        [--rejects FILE] [--reset] [--max-field-chars N] [--max-record-lines N] [--json FILE]
+const importable = WORKLOADS.filter((w) => w.fileImport);
+const HELP = `usage: storebench import --workload ${importable.map((w) => w.name).join('|')} --from DIR [--backend ${BACKEND_NAMES.join('|')}]
+                        [--url URL] [--rejects FILE] [--reset] [--max-field-chars N] [--max-record-lines N] [--json FILE]
 
-Imports the Atelier CSV files of DIR (product.csv, features.csv, styles.csv, photos.csv, skus.csv,
-related.csv) through the catalog bulk loader. Bad rows (unterminated quotes, stray delimiters, over-long
-fields, bad values, orphan foreign keys, duplicate ids) are skipped and written with their reason to
---rejects (default DIR/rejects.csv) plus a summary beside it. The catalog tables must be empty: --reset
-empties every workload first.`;
+Imports a workload's data set from the files of DIR through its bulk loader:
+${importable.map((w) => `  ${w.name}: ${w.fileImport!.files}`).join('\n')}
+Bad rows (unterminated quotes, stray delimiters, over-long fields, bad values, orphan foreign keys, duplicate
+ids) are skipped and written with their reason to --rejects (default DIR/rejects.csv) plus a summary beside it.
+The workload's tables must be empty: --reset empties every workload first.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      workload: { type: 'string', default: 'catalog' },
+      workload: { type: 'string', default: importable[0]?.name },
       from: { type: 'string' },
       backend: { type: 'string', default: 'memory' },
       url: { type: 'string' },
@@ -34,32 +36,21 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (values.workload !== 'catalog') {
-    console.error('--workload: only catalog has a CSV import (the Atelier files)');
-    return 2;
+  const workload = workloadFlag(values.workload);
+  if (!workload.fileImport) {
+    throw new UsageError(
+      `--workload: ${workload.name} has no file import (${importable.map((w) => w.name).join(', ')} do)`,
+    );
   }
-  if (!values.from) {
-    console.error('--from DIR is required (the folder holding product.csv and the other Atelier files)');
-    return 2;
-  }
+  if (!values.from) throw new UsageError(`--from DIR is required (the folder holding ${workload.fileImport.files})`);
   const name = values.backend;
-  if (!isBackendName(name)) {
-    console.error(`--backend must be one of ${BACKEND_NAMES.join(', ')}`);
-    return 2;
-  }
-  const limits: { maxFieldChars?: number; maxRecordLines?: number } = {};
+  if (!isBackendName(name)) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}`);
+  const limits: Record<string, number> = {};
   for (const [flag, key] of [
     ['max-field-chars', 'maxFieldChars'],
     ['max-record-lines', 'maxRecordLines'],
   ] as const) {
-    const raw = values[flag];
-    if (raw === undefined) continue;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) {
-      console.error(`--${flag} must be a positive integer`);
-      return 2;
-    }
-    limits[key] = n;
+    if (values[flag] !== undefined) limits[key] = integerFlag(values[flag], `--${flag}`, 0, 1);
   }
 
   const backend = await createBackend(name, values.url);
@@ -67,7 +58,11 @@ export async function run(argv: string[]): Promise<number> {
     await backend.migrate();
     if (values.reset) await backend.reset();
     const rejectsPath = values.rejects ?? join(values.from, 'rejects.csv');
-    const result = await importCatalog(values.from, backend, { rejectsPath, limits, onProgress: progressPrinter() });
+    const result = await importWorkload(backend, workload, values.from, {
+      rejectsPath,
+      limits,
+      onProgress: progressPrinter(),
+    });
     for (const file of result.files) {
       console.error(
         `${file.file.padEnd(13)} ${String(file.accepted).padStart(10)} accepted ${String(file.rejected).padStart(8)} rejected` +

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { startTestServer } from '../load/test-server.ts';
 import type { RunResult } from '../results/index.ts';
 import { run, shellWords } from './load.ts';
+import { main } from './main.ts';
 
 test('storebench load runs a ladder and writes run.json and steps.csv', async () => {
   const server = await startTestServer({ body: '[{"id":1}]' });
@@ -54,7 +55,7 @@ test('storebench load runs a ladder and writes run.json and steps.csv', async ()
   } finally {
     await server.close();
   }
-  assert.equal(await run(['--url', 'http://127.0.0.1:1', '--kind', 'open']), 2, 'a bad scenario exits 2');
+  assert.equal(await main(['load', '--url', 'http://127.0.0.1:1', '--kind', 'open']), 2, 'a bad scenario exits 2');
 });
 
 test('shellWords splits a server command with quotes', () => {

@@ -1,3 +1,5 @@
+import { UsageError } from './flags.ts';
+
 /**
  * `storebench <command>`: parses nothing itself, dispatches to one module per
  * command. Each command module exports `run(argv): Promise<number>` (exit code)
@@ -31,5 +33,14 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const module = await command.load();
-  return module.run(rest);
+  try {
+    return await module.run(rest);
+  } catch (error) {
+    // A bad flag value or an unknown flag: one line naming it, no stack trace.
+    if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`storebench ${name}: ${(error as Error).message} (see storebench ${name} --help)`);
+      return 2;
+    }
+    throw error;
+  }
 }

@@ -1,31 +1,40 @@
 import { parseArgs } from 'node:util';
 import { BACKEND_NAMES, createBackend, isBackendName } from '../backends/index.ts';
 import { withCache } from '../../adapters/redis-cache/index.ts';
-import { WORKLOADS, type Backend, type WorkloadName } from '../../core/backend.ts';
-import { primaryCount } from '../../core/dataset/index.ts';
-import { settleHeap } from '../../core/http/heap.ts';
+import type { Backend } from '../../core/backend.ts';
 import { serve } from '../../core/http/index.ts';
+import type { Workload } from '../../core/workloads/index.ts';
 import { seedWorkload } from '../dataset/index.ts';
-import { BALANCER_POLICIES, startTopology, topologyLabel, type BalancerPolicy } from '../topology/index.ts';
+import { settleHeap } from '../load/heap.ts';
+import { formatApiEvent } from '../protocol/api-events.ts';
+import { reportPauses } from '../protocol/pause-reporter.ts';
+import { BALANCER_POLICIES, serveInstances, type BalancerPolicy } from '../topology/index.ts';
+import { FLAG_HELP, integerFlag, scaleFlag, UsageError, workloadsFlag } from './flags.ts';
 
-const HELP = `usage: storebench serve [--backend memory|postgres|cassandra|mongo] [--url URL] [--port 3000]
+const HELP = `usage: storebench serve [--backend ${BACKEND_NAMES.join('|')}] [--url URL] [--port 3000]
                        [--host 127.0.0.1] [--workers N] [--no-migrate]
-                       [--instances N --balancer least_conn|round_robin] [--experiment-routes]
+                       [--instances N --balancer ${BALANCER_POLICIES.join('|')}] [--experiment-routes]
                        [--cache redis --redis-url URL]
-                       [--seed usages,catalog,overview|all --scale small --dataset-seed 1]
+                       [--seed-workloads LIST|all --scale S --dataset-seed N]
 
 Serves the API on one backend until SIGTERM/SIGINT (then finishes in-flight requests and closes the backend).
 
---seed fills the listed workloads with the deterministic data set before serving, after reset(), which
-empties every workload of the backend, not only the listed ones. The memory backend is seeded in every worker, since
-its data lives in the process; a database backend is seeded once.
+--seed-workloads fills the listed workloads with the deterministic data set before serving, after reset(),
+which empties every workload of the backend, not only the listed ones. The memory backend is seeded in
+every worker, since its data lives in the process; a database backend is seeded once.
+  --scale S            ${FLAG_HELP.scale}
+  ${FLAG_HELP.datasetSeed}
 
 --instances N (N > 1) starts N API processes on free loopback ports, each with --workers workers, and
 nginx on --port in front of them (least_conn by default). The memory backend keeps its data per process,
 so writes made through one process are not seen by the others.
 
 --experiment-routes mounts GET /experiment/busy?ms=N (N ms of CPU on the event loop, then 200): the
-deliberately slow request class of the scale-out experiment. Not part of the API contract.`;
+deliberately slow request class of the scale-out experiment. Not part of the API contract.
+
+On stdout the process reports what it did as JSON lines (\`seeded\`, then \`serving\` with its URL);
+--report-pauses adds a line per garbage collection and per second of event-loop delay (the harness
+uses them to explain slow steps).`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -33,18 +42,19 @@ export async function run(argv: string[]): Promise<number> {
     options: {
       backend: { type: 'string', default: 'memory' },
       url: { type: 'string' },
-      port: { type: 'string', default: '3000' },
+      port: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
-      workers: { type: 'string', default: '1' },
-      instances: { type: 'string', default: '1' },
+      workers: { type: 'string' },
+      instances: { type: 'string' },
       balancer: { type: 'string', default: 'least_conn' },
       cache: { type: 'string' },
       'redis-url': { type: 'string' },
       'no-migrate': { type: 'boolean', default: false },
       'experiment-routes': { type: 'boolean', default: false },
-      seed: { type: 'string' },
-      scale: { type: 'string', default: 'small' },
-      'dataset-seed': { type: 'string', default: '1' },
+      'report-pauses': { type: 'boolean', default: false },
+      'seed-workloads': { type: 'string' },
+      scale: { type: 'string' },
+      'dataset-seed': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -52,94 +62,42 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  if (values['report-pauses']) reportPauses();
   const name = values.backend;
-  if (!isBackendName(name)) {
-    console.error(`--backend must be one of ${BACKEND_NAMES.join(', ')}`);
-    return 2;
-  }
-  const port = Number(values.port);
-  const workers = Number(values.workers);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error('--port must be an integer 0..65535');
-    return 2;
-  }
-  if (!Number.isInteger(workers) || workers < 1) {
-    console.error('--workers must be a positive integer');
-    return 2;
+  if (!isBackendName(name)) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}`);
+  const port = integerFlag(values.port, '--port', 3000, 0);
+  if (port > 65535) throw new UsageError('--port must be an integer 0..65535');
+  const workers = integerFlag(values.workers, '--workers', 1, 1);
+  const instances = integerFlag(values.instances, '--instances', 1, 1);
+  if (instances > 64) throw new UsageError('--instances must be an integer 1..64');
+  if (!(BALANCER_POLICIES as readonly string[]).includes(values.balancer)) {
+    throw new UsageError(`--balancer must be one of ${BALANCER_POLICIES.join(', ')}`);
   }
   const redisUrl = values['redis-url'] ?? process.env.STOREBENCH_REDIS_URL;
   if (values.cache !== undefined && (values.cache !== 'redis' || redisUrl === undefined)) {
-    console.error('--cache must be `redis`, with --redis-url URL (or STOREBENCH_REDIS_URL)');
-    return 2;
+    throw new UsageError('--cache must be `redis`, with --redis-url URL (or STOREBENCH_REDIS_URL)');
   }
-  let seedWorkloads: WorkloadName[] = [];
-  if (values.seed !== undefined) {
-    const listed = values.seed === 'all' ? [...WORKLOADS] : values.seed.split(',').map((w) => w.trim());
-    const unknown = listed.filter((w) => !(WORKLOADS as readonly string[]).includes(w));
-    if (unknown.length > 0 || listed.length === 0) {
-      console.error(`--seed takes a comma list of ${WORKLOADS.join(', ')} or \`all\``);
-      return 2;
-    }
-    seedWorkloads = listed as WorkloadName[];
-  }
-  const datasetSeed = Number(values['dataset-seed']);
-  const scale = values.scale;
-  try {
-    primaryCount('catalog', scale);
-  } catch (error) {
-    console.error(`--scale: ${(error as Error).message}`);
-    return 2;
-  }
-  if (!Number.isInteger(datasetSeed)) {
-    console.error('--dataset-seed must be an integer');
-    return 2;
-  }
-  const instances = Number(values.instances);
-  if (!Number.isInteger(instances) || instances < 1 || instances > 64) {
-    console.error('--instances must be an integer 1..64');
-    return 2;
-  }
-  if (!(BALANCER_POLICIES as readonly string[]).includes(values.balancer)) {
-    console.error(`--balancer must be one of ${BALANCER_POLICIES.join(', ')}`);
-    return 2;
-  }
-  const seedOne = async (backend: Backend): Promise<void> => {
-    await backend.reset();
-    for (const workload of seedWorkloads) {
-      const started = performance.now();
-      const seeded = await seedWorkload(backend, workload, { scale, seed: datasetSeed, fingerprint: false });
-      const rows = Object.values(seeded.load.rows).reduce((a, b) => a + b, 0);
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      console.log(`seeded ${workload} (${seeded.source}): ${rows} rows in ${seconds} s`);
-    }
-    settleHeap(); // the generator's garbage goes now, not in the first measured seconds
-  };
+  const seeding = values['seed-workloads'];
+  const workloads = seeding === undefined ? [] : workloadsFlag(seeding, '--seed-workloads');
+  const scale = scaleFlag(values.scale);
+  const datasetSeed = integerFlag(values['dataset-seed'], '--dataset-seed', 1);
+  const seed = async (backend: Backend): Promise<void> => seedForServing(backend, workloads, scale, datasetSeed);
+
   if (instances > 1) {
-    // Migrate and seed a database once here; the instances then only serve.
-    if (name !== 'memory' && (!values['no-migrate'] || seedWorkloads.length > 0)) {
-      const backend = await createBackend(name, values.url);
-      try {
-        if (!values['no-migrate']) await backend.migrate();
-        if (seedWorkloads.length > 0) await seedOne(backend);
-      } finally {
-        await backend.close();
-      }
-    }
-    const topology = {
-      instances,
-      workers,
-      balancer: values.balancer as BalancerPolicy,
-      cache: values.cache === 'redis',
-    };
-    const running = await startTopology(topology, {
+    const running = await serveInstances({
       backend: name,
       ...(values.url && { url: values.url }),
+      topology: { instances, workers, balancer: values.balancer as BalancerPolicy, cache: values.cache === 'redis' },
       ...(redisUrl && { redisUrl }),
+      migrate: !values['no-migrate'],
       experimentRoutes: values['experiment-routes'],
-      ...(name === 'memory' && seedWorkloads.length > 0 && { seed: { workloads: seedWorkloads, scale, datasetSeed } }),
+      ...(workloads.length > 0 && {
+        seedWorkloads: { workloads: workloads.map((w) => w.name), scale, datasetSeed },
+        seedOnce: seed,
+      }),
       port,
     });
-    console.log(`storebench serving ${name} on ${running.url} (${topologyLabel(topology)} behind nginx)`);
+    console.log(formatApiEvent({ event: 'serving', backend: name, url: running.url, layout: running.layout }));
     return new Promise<number>(() => {}); // the process registry stops nginx and the instances on SIGTERM/SIGINT
   }
   const server = await serve({
@@ -152,8 +110,22 @@ export async function run(argv: string[]): Promise<number> {
     workers,
     migrate: !values['no-migrate'],
     experimentRoutes: values['experiment-routes'],
-    ...(seedWorkloads.length > 0 && { seedPerProcess: name === 'memory', seed: seedOne }),
+    ...(workloads.length > 0 && { seedPerProcess: name === 'memory', seed }),
   });
-  console.log(`storebench serving ${name} on ${server.url} (${workers} worker${workers > 1 ? 's' : ''})`);
+  const layout = `${workers} worker${workers > 1 ? 's' : ''}`;
+  console.log(formatApiEvent({ event: 'serving', backend: name, url: server.url, layout }));
   return new Promise<number>(() => {}); // runs until a signal ends the process
+}
+
+/** reset(), then each workload's data set, reported as `seeded` events; the generator's garbage goes now. */
+async function seedForServing(backend: Backend, workloads: Workload[], scale: string, datasetSeed: number) {
+  await backend.reset();
+  for (const workload of workloads) {
+    const started = performance.now();
+    const seeded = await seedWorkload(backend, workload, { scale, datasetSeed, fingerprint: false });
+    const rows = Object.values(seeded.load.rows).reduce((a, b) => a + b, 0);
+    const seconds = Math.round(performance.now() - started) / 1000;
+    console.log(formatApiEvent({ event: 'seeded', workload: workload.name, source: seeded.source, rows, seconds }));
+  }
+  settleHeap(); // not in the first measured seconds
 }

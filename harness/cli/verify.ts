@@ -1,17 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SCALE_NAMES } from '../dataset/index.ts';
 import { formatVerifyReport, startMemoryReference, verifyBackends, type RunningApi } from '../verify/index.ts';
-import { parseWorkload } from './seed.ts';
+import { FLAG_HELP, integerFlag, scaleFlag, UsageError, workloadFlag } from './flags.ts';
 
-const HELP = `usage: storebench verify --workload usages|catalog|overview --candidate NAME=URL [--candidate NAME=URL ...]
-                        [--scale tiny|small|medium|full|COUNT] [--seed N] [--reference URL] [--no-mutate] [--json FILE]
+const HELP = `usage: storebench verify --workload ${FLAG_HELP.workload} --candidate NAME=URL [--candidate NAME=URL ...]
+                        [--scale S] [--dataset-seed N] [--reference URL] [--no-mutate] [--json FILE]
 
 Sends the same deterministic sample of requests (ids in the last 10%, unknown ids, pagination edges, write
 round trips that undo themselves) to each candidate API server and to the memory reference, and compares
-status and JSON. Candidates must already be seeded with the same --scale and --seed. Without --reference,
+status and JSON. Candidates must already be seeded with the same --scale and --dataset-seed. Without --reference,
 an in-process memory reference is seeded and served for the comparison. Exit status 1 on any difference.
-Scales: ${SCALE_NAMES.join(', ')} or a primary record count.`;
+  --scale S            ${FLAG_HELP.scale}
+  ${FLAG_HELP.datasetSeed}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -19,8 +19,8 @@ export async function run(argv: string[]): Promise<number> {
     options: {
       workload: { type: 'string' },
       candidate: { type: 'string', multiple: true, default: [] },
-      scale: { type: 'string', default: 'small' },
-      seed: { type: 'string', default: '1' },
+      scale: { type: 'string' },
+      'dataset-seed': { type: 'string' },
       reference: { type: 'string' },
       'no-mutate': { type: 'boolean', default: false },
       json: { type: 'string' },
@@ -31,41 +31,33 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const workload = parseWorkload(values.workload);
-  if (!workload) return 2;
-  const seed = Number(values.seed);
-  if (!Number.isSafeInteger(seed)) {
-    console.error('--seed must be an integer');
-    return 2;
-  }
+  const workload = workloadFlag(values.workload);
+  const scale = scaleFlag(values.scale);
+  const datasetSeed = integerFlag(values['dataset-seed'], '--dataset-seed', 1);
   const candidates: Record<string, string> = {};
   for (const entry of values.candidate) {
     const at = entry.indexOf('=');
     if (at < 1 || !/^https?:\/\//.test(entry.slice(at + 1))) {
-      console.error(`--candidate ${entry}: expected NAME=http://host:port`);
-      return 2;
+      throw new UsageError(`--candidate ${entry}: expected NAME=http://host:port`);
     }
     candidates[entry.slice(0, at)] = entry.slice(at + 1);
   }
-  if (Object.keys(candidates).length === 0) {
-    console.error('at least one --candidate NAME=URL is required');
-    return 2;
-  }
+  if (Object.keys(candidates).length === 0) throw new UsageError('at least one --candidate NAME=URL is required');
 
   let reference: RunningApi | undefined;
   try {
     let referenceUrl = values.reference;
     if (!referenceUrl) {
-      console.error(`seeding the memory reference (${workload}, scale ${values.scale}, seed ${seed})...`);
-      reference = await startMemoryReference(workload, values.scale, seed);
+      console.error(`seeding the memory reference (${workload.name}, scale ${scale}, dataset seed ${datasetSeed})...`);
+      reference = await startMemoryReference(workload, scale, datasetSeed);
       referenceUrl = reference.url;
     }
     const report = await verifyBackends({
       reference: referenceUrl,
       candidates,
       workload,
-      scale: values.scale,
-      seed,
+      scale,
+      datasetSeed,
       mutate: !values['no-mutate'],
       throwOnDiff: false,
     });

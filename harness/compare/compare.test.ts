@@ -50,7 +50,7 @@ describe('compare settings', () => {
       slo: original.scenario.slo,
       stopAfterFailedSteps: original.scenario.stopAfterFailedSteps,
       profile: original.scenario.profile,
-      seed: original.scenario.seed,
+      requestSeed: original.scenario.requestSeed,
       compare: original.settings,
     };
     const again = comparePlan(inputFromRecord(record));

@@ -1,3 +1,4 @@
+export { COMPARE_FLAG_OPTIONS, compareInputFromFlags } from './flags.ts';
 export { CompareStoppedError, runCompare, type CompareOutcome } from './run.ts';
 export {
   comparePlan,

@@ -1,9 +1,9 @@
-import { WORKLOADS, type WorkloadName } from '../../core/backend.ts';
-import { primaryCount } from '../../core/dataset/index.ts';
+import { checkScale, DEFAULT_SCALE } from '../../core/dataset/index.ts';
+import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../../core/workloads/index.ts';
 import { BACKEND_NAMES, isBackendName, type BackendName } from '../backends/index.ts';
 import type { ProvisionMode, ServerKind } from '../provision/index.ts';
 import type { CompareSettings, ScenarioRecord } from '../results/index.ts';
-import { parseScenario, type Scenario } from '../scenario/index.ts';
+import { DEFAULT_STEP_VALUES, parseScenario, type Scenario } from '../scenario/index.ts';
 import { SINGLE_PROCESS, topologyLabel, type Topology } from '../topology/index.ts';
 
 /**
@@ -15,15 +15,15 @@ noisy step does not end it);
  */
 export const PRESETS = {
   default: {
-    scale: 'small',
-    stepValues: [250, 500, 1000, 2000, 4000, 8000],
+    scale: DEFAULT_SCALE,
+    stepValues: DEFAULT_STEP_VALUES.rate,
     stepDurationS: 5,
     warmupS: 2,
     stopAfterFailedSteps: 2,
   },
   full: {
     scale: 'full',
-    stepValues: [250, 500, 1000, 2000, 4000, 8000],
+    stepValues: DEFAULT_STEP_VALUES.rate,
     stepDurationS: 30,
     warmupS: 10,
     stopAfterFailedSteps: 2,
@@ -81,15 +81,15 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     if (!isBackendName(b))
       throw new RangeError(`backends: unknown backend "${b}" (known: ${BACKEND_NAMES.join(', ')})`);
   }
-  const workloads = input.workloads ?? [...WORKLOADS];
+  const workloads = input.workloads ?? [...WORKLOAD_NAMES];
   for (const w of workloads) {
-    if (!(WORKLOADS as readonly string[]).includes(w))
-      throw new RangeError(`workloads: unknown workload "${w}" (known: ${WORKLOADS.join(', ')})`);
+    if (!isWorkloadName(w))
+      throw new RangeError(`workloads: unknown workload "${w}" (known: ${WORKLOAD_NAMES.join(', ')})`);
   }
   if (backends.length === 0) throw new RangeError('backends: at least one backend');
   if (workloads.length === 0) throw new RangeError('workloads: at least one workload');
   const scale = input.scale ?? defaults.scale;
-  primaryCount('catalog', scale); // throws a RangeError naming a bad scale
+  checkScale(scale);
   const workers = input.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new RangeError('workers: an integer 1..64');
   const topologies = input.topologies ?? [{ ...SINGLE_PROCESS, workers, cache: input.cache === 'redis' }];
@@ -162,7 +162,8 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       stopAfterFailedSteps: record.stopAfterFailedSteps,
       profile: record.profile,
       ...(record.connections !== undefined && { connections: record.connections }),
-      ...(record.seed !== undefined && { seed: record.seed }),
+      ...((record.requestSeed ?? record.seed) !== undefined && { requestSeed: record.requestSeed ?? record.seed }),
+      ...(record.maxIds !== undefined && { maxIds: record.maxIds }),
       ...(record.profileStep !== undefined && { profileStep: record.profileStep }),
       ...(record.slowFraction !== undefined && { slowFraction: record.slowFraction }),
       ...(record.slowBusyMs !== undefined && { slowBusyMs: record.slowBusyMs }),

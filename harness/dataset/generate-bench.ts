@@ -3,26 +3,21 @@
  * Reads every table through its async iterator (as a bulk loader does) and prints rows/s per table;
  * with --fingerprint also hashes the canonical stream. Run under `/usr/bin/time -v` for peak RSS.
  */
-import type { WorkloadName } from '../../core/backend.ts';
-import type { CatalogSource } from '../../core/workloads/catalog/types.ts';
-import { CATALOG_TABLES, TableHasher, type TableName } from './fingerprint.ts';
-import { generateWorkload } from './generate.ts';
+import { workload as workloadNamed, WORKLOAD_NAMES } from '../../core/workloads/index.ts';
+import { TableHasher } from './fingerprint.ts';
 
-const [workload = 'overview', scale = 'tiny', flag] = process.argv.slice(2);
+const [name = WORKLOAD_NAMES[0]!, scale = 'tiny', flag] = process.argv.slice(2);
+const workload = workloadNamed(name);
 const hash = flag === '--fingerprint';
-const data = generateWorkload(workload as WorkloadName, { scale, seed: 1 });
-const tables: [TableName, AsyncIterable<object>][] =
-  workload === 'catalog'
-    ? CATALOG_TABLES.map((t) => [t, (data as CatalogSource)[t]() as AsyncIterable<object>])
-    : [[workload as TableName, data as AsyncIterable<object>]];
+const data = workload.dataset({ scale, seed: 1 });
 
 let total = 0;
 const started = performance.now();
-for (const [table, rows] of tables) {
+for (const [table, fields] of Object.entries(workload.tables)) {
   const t0 = performance.now();
-  const hasher = hash ? new TableHasher(table) : undefined;
+  const hasher = hash ? new TableHasher(fields) : undefined;
   let n = 0;
-  for await (const row of rows) {
+  for await (const row of data[table]!()) {
     hasher?.add(row);
     n++;
   }

@@ -1,12 +1,12 @@
 export {
   canonicalLine,
-  CATALOG_TABLES,
-  fingerprintRows,
+  combineTables,
+  fingerprintData,
   hashTable,
-  TABLE_FIELDS,
+  TableHasher,
   type DatasetFingerprint,
-  type TableName,
+  type TableDigest,
 } from './fingerprint.ts';
-export { describeScale, generateWorkload, type ScaleDescription, type WorkloadData } from './generate.ts';
+export { describeScale, type ScaleDescription } from './generate.ts';
+export { importWorkload, type ImportOptions, type ImportResult } from './import.ts';
 export { loadWorkload, seedWorkload, type SeedOptions, type SeedResult } from './seed.ts';
-export { primaryCount, SCALE_NAMES, type Scale, type ScaleName } from '../../core/dataset/index.ts';

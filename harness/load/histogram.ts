@@ -46,4 +46,21 @@ export class LatencyHistogram {
   reset(): void {
     this.#histogram.reset();
   }
+
+  /** The whole histogram (microseconds), compressed and base64-encoded, for run.json: figures can be recomputed and trials merged. */
+  encode(): string {
+    return hdr.encodeIntoCompressedBase64(this.#histogram);
+  }
+
+  /** A histogram from `encode()`, e.g. several steps' merged with `add`. */
+  static decode(encoded: string): LatencyHistogram {
+    const histogram = new LatencyHistogram();
+    histogram.#histogram.add(hdr.decodeFromCompressedBase64(encoded));
+    return histogram;
+  }
+
+  /** Adds every value of another histogram. */
+  add(other: LatencyHistogram): void {
+    this.#histogram.add(other.#histogram);
+  }
 }

@@ -10,6 +10,6 @@ export {
   type LadderOptions,
   type LadderResult,
 } from './ladder.ts';
-export { profileServer, type ProfileOptions } from './profile.ts';
+export { profileServer, waitForPort, type ProfileOptions } from './profile.ts';
 export { ProgressDisplay, stepLine } from './progress.ts';
 export { processTree, readProcStat, ResourceSampler, type SampledRole } from './sampler.ts';

@@ -1,16 +1,15 @@
 import os from 'node:os';
-import type { LoadMix } from '../../core/workloads/load-mix.ts';
-import { seededRandom } from '../../core/workloads/load-mix.ts';
+import { seededRandom, type LoadMix, type RandomSource } from '../../core/workloads/index.ts';
 import type { ResourceUsage, SloRecord, StepKind, StepResult, SustainableThroughput } from '../results/types.ts';
 import { driveStep, type LiveFigures, type StepMeasurement, type StepPlan } from './driver.ts';
-import { settleHeap } from '../../core/http/heap.ts';
+import { settleHeap } from './heap.ts';
 import { ResourceSampler, type SampledRole } from './sampler.ts';
 
-/** Defaults of the SLO a step must meet to count as sustainable. */
-export const DEFAULT_SLO: SloRecord = { p99Ms: 50, maxErrorRate: 0.01, minAchievedRatio: 0.95 };
+/** The SLO a step must meet to count as sustainable, when a scenario sets none (the one place it is defined). */
+export const DEFAULT_SLO: Readonly<SloRecord> = { p99Ms: 50, maxErrorRate: 0.01, minAchievedRatio: 0.95 };
 
-/** A ladder for one backend and one workload. */
-export interface LadderOptions {
+/** What every step against one target measures with: labels, the server, the mix and the step shape. */
+export interface StepContext {
   /** Labels for the results. */
   backend: string;
   workload: string;
@@ -18,23 +17,40 @@ export interface LadderOptions {
   baseUrl: string;
   mix: LoadMix;
   kind: StepKind;
-  /** Offered RPS (rate) or connections (concurrency), in the order to run. */
-  values: number[];
   durationS: number;
   warmupS: number;
   requestTimeoutMs?: number;
   /** Connection pool of rate steps; default scales with the rate (see rateConnections). */
   connections?: number;
   slo?: SloRecord;
-  /** Stop once this many consecutive steps miss the SLO; 0 runs every step. Default 2. */
-  stopAfterFailedSteps?: number;
-  seed?: number;
-  /** Pids to sample: the API server (and its workers) and the database. The load generator is this process. */
+  /** Root pids to sample: the API server (workers included) and the database. The load generator is this process. */
   serverPids?: number[] | (() => number[]);
   databasePids?: number[] | (() => number[]);
+  /** Everything else the run started (paused databases...): part of the run, never counted as interference. */
+  runPids?: () => number[];
+  /**
+   * CPU (% of one core, averaged over the step) that processes outside the run may take before the
+   * step is flagged invalid as interfered with. Default 10.
+   */
+  interferenceLimitPercent?: number;
+  /** What the target saw during the measured window (GC pauses, database waits), added to the step. */
+  observe?: (window: { fromMs: number; toMs: number }) => Promise<StepObservations>;
+  onLive?: (info: { index: number; target: number } & LiveFigures) => void;
+}
+
+/** What the system under test reported about one step's measured window. */
+export type StepObservations = Pick<StepResult, 'pauses' | 'databaseWaits'>;
+
+/** A ladder for one backend and one workload. */
+export interface LadderOptions extends StepContext {
+  /** Offered RPS (rate) or connections (concurrency), in the order to run. */
+  values: number[];
+  /** Stop once this many consecutive steps miss the SLO; 0 runs every step. Default 2. */
+  stopAfterFailedSteps?: number;
+  /** Seed of the request generator (which ids and bodies are sent). Default 1. */
+  requestSeed?: number;
   /** Called around each step, for a progress display. */
   onStepStart?: (info: { index: number; count: number; target: number }) => void;
-  onLive?: (info: { index: number; target: number } & LiveFigures) => void;
   onStepEnd?: (step: StepResult) => void;
 }
 
@@ -53,40 +69,68 @@ export function rateConnections(rate: number): number {
   return Math.min(1024, Math.max(16, Math.ceil(rate / 10)));
 }
 
-/** Runs the steps in order, sampling resources during each; stops early after repeated SLO misses. */
+/**
+ * One step at `target` (offered RPS or connections): the load generator's heap is settled first,
+ * resources and the machine are sampled over the measured window only, and what the target reports
+ * about that window (pauses, waits) is attached. The step is invalid when the load generator was
+ * the limit or another process took a noticeable share of the CPU.
+ */
+export async function measureStep(
+  ctx: StepContext,
+  target: number,
+  index: number,
+  random: RandomSource,
+): Promise<StepResult> {
+  const plan: StepPlan = {
+    kind: ctx.kind,
+    target,
+    connections: ctx.kind === 'concurrency' ? target : (ctx.connections ?? rateConnections(target)),
+    warmupMs: ctx.warmupS * 1000,
+    durationMs: ctx.durationS * 1000,
+    requestTimeoutMs: ctx.requestTimeoutMs ?? 10_000,
+  };
+  const roles: SampledRole[] = [{ role: 'loadgen', pids: [process.pid] }];
+  if (ctx.serverPids) roles.push({ role: 'server', pids: ctx.serverPids });
+  if (ctx.databasePids) roles.push({ role: 'database', pids: ctx.databasePids });
+  settleHeap();
+  const sampler = new ResourceSampler(roles, { ...(ctx.runPids && { runPids: ctx.runPids }) });
+  // Sampling starts after warm-up so the figures cover the measured window only.
+  let windowFrom = 0;
+  const samplerStart = setTimeout(() => {
+    windowFrom = Date.now();
+    sampler.start();
+  }, plan.warmupMs);
+  let measurement: StepMeasurement;
+  try {
+    measurement = await driveStep(ctx.baseUrl, ctx.mix, plan, random, (live) =>
+      ctx.onLive?.({ index, target, ...live }),
+    );
+  } finally {
+    clearTimeout(samplerStart);
+  }
+  const { roles: resources, machine } = sampler.stop();
+  const step = toStepResult(ctx.backend, ctx.workload, index, measurement, resources, ctx.slo ?? DEFAULT_SLO);
+  step.machine = machine;
+  const limit = ctx.interferenceLimitPercent ?? 10;
+  if (machine.samples > 0 && machine.otherPercentAvg > limit) {
+    step.valid = false;
+    step.invalidReasons.push(
+      `other processes took ${machine.otherPercentAvg}% of a core (limit ${limit}%): ${machine.topOthers.join(', ') || 'short-lived processes'}`,
+    );
+  }
+  if (ctx.observe && windowFrom > 0) Object.assign(step, await ctx.observe({ fromMs: windowFrom, toMs: Date.now() }));
+  return step;
+}
+
+/** Runs the steps in order; stops early after repeated SLO misses. */
 export async function runLadder(options: LadderOptions): Promise<LadderResult> {
-  const slo = options.slo ?? DEFAULT_SLO;
   const stopAfter = options.stopAfterFailedSteps ?? 2;
-  const random = seededRandom(options.seed ?? 1);
+  const random = seededRandom(options.requestSeed ?? 1);
   const steps: StepResult[] = [];
   let failedInARow = 0;
   for (const [index, target] of options.values.entries()) {
     options.onStepStart?.({ index, count: options.values.length, target });
-    const plan: StepPlan = {
-      kind: options.kind,
-      target,
-      connections: options.kind === 'concurrency' ? target : (options.connections ?? rateConnections(target)),
-      warmupMs: options.warmupS * 1000,
-      durationMs: options.durationS * 1000,
-      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-    };
-    const roles: SampledRole[] = [{ role: 'loadgen', pids: [process.pid] }];
-    if (options.serverPids) roles.push({ role: 'server', pids: options.serverPids });
-    if (options.databasePids) roles.push({ role: 'database', pids: options.databasePids });
-    settleHeap();
-    const sampler = new ResourceSampler(roles);
-    // Sampling starts after warm-up so the figures cover the measured window only.
-    const samplerStart = setTimeout(() => sampler.start(), plan.warmupMs);
-    let measurement: StepMeasurement;
-    try {
-      measurement = await driveStep(options.baseUrl, options.mix, plan, random, (live) =>
-        options.onLive?.({ index, target, ...live }),
-      );
-    } finally {
-      clearTimeout(samplerStart);
-    }
-    const resources = sampler.stop();
-    const step = toStepResult(options.backend, options.workload, index, measurement, resources, slo);
+    const step = await measureStep(options, target, index, random);
     steps.push(step);
     options.onStepEnd?.(step);
     failedInARow = step.slo.met ? 0 : failedInARow + 1;
@@ -139,6 +183,7 @@ export function toStepResult(
     achievedRps,
     requests: { scheduled: m.scheduled, sent: m.sent, completed: m.completed, ok: m.ok },
     latencyMs,
+    latencyHistogram: m.latency.encode(),
     errors: {
       total: errorTotal,
       rate: Math.round(errorRate * 1e6) / 1e6,

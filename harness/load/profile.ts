@@ -102,7 +102,8 @@ export async function profileServer(
   return record;
 }
 
-async function waitForPort(url: string, timeoutMs: number, exited: Promise<unknown>): Promise<boolean> {
+/** Polls a TCP connect to `url` until it succeeds, the process exits (`exited` settles) or the time runs out. */
+export async function waitForPort(url: string, timeoutMs: number, exited: Promise<unknown>): Promise<boolean> {
   const { hostname, port } = new URL(url);
   let gone = false;
   void exited.then(() => (gone = true));

@@ -1,28 +1,103 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { processTree, readProcStat, ResourceSampler } from './sampler.ts';
 import { startTestServer } from './test-server.ts';
 
-test('the sampler reads CPU and RSS of a process tree from /proc', { skip: process.platform !== 'linux' }, async () => {
+const linux = process.platform !== 'linux' ? 'SKIPPED: /proc is Linux only' : undefined;
+
+/** Keeps this process busy in slices, so timers (the sampler's) still run. */
+async function burnHere(ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const slice = Date.now() + 20;
+    while (Date.now() < slice);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * A process spinning one core until killed, outside this process's tree (started in the background
+ * by a shell that exits, so it is re-parented): what another job on the machine looks like.
+ */
+async function cpuBurner() {
+  const shell = spawn('sh', ['-c', `"${process.execPath}" -e "for (;;) {}" >/dev/null 2>&1 & echo $!`]);
+  let out = '';
+  shell.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await once(shell, 'exit');
+  const pid = Number(out.trim());
+  assert.ok(pid > 0 && !processTree(process.pid).includes(pid), 'the burner is not in this process tree');
+  return {
+    pid,
+    stop: async () => {
+      process.kill(pid, 'SIGKILL');
+      while (readProcStat(pid) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'latin1'))) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+  };
+}
+
+test('the sampler reads CPU and RSS of a process tree from /proc', { skip: linux }, async () => {
   const server = await startTestServer();
   try {
     assert.ok(processTree(process.pid).includes(server.pid), 'a child is in its parent tree');
     assert.ok(readProcStat(process.pid)!.rssBytes > 10_000_000);
     assert.equal(readProcStat(2 ** 30), null, 'a pid that does not exist reads as null');
-    const sampler = new ResourceSampler([{ role: 'loadgen', pids: [process.pid] }], 100);
+    const sampler = new ResourceSampler([{ role: 'loadgen', pids: [process.pid] }], { intervalMs: 100 });
     sampler.start();
-    // Burn CPU in slices so the figure has something to show and the sampling timer still runs.
-    const until = Date.now() + 500;
-    while (Date.now() < until) {
-      const slice = Date.now() + 20;
-      while (Date.now() < slice);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    const [usage] = sampler.stop();
-    assert.ok(usage!.samples >= 3, `samples ${usage!.samples}`);
-    assert.ok(usage!.cpuPercentAvg > 15 && usage!.cpuPercentMax <= 210, JSON.stringify(usage));
-    assert.equal(usage!.activePids, 1);
+    await burnHere(500);
+    const { roles } = sampler.stop();
+    const usage = roles[0]!;
+    assert.ok(usage.samples >= 3, `samples ${usage.samples}`);
+    assert.ok(usage.cpuPercentAvg > 15, JSON.stringify(usage));
+    assert.equal(usage.activePids, 1);
   } finally {
     await server.close();
+  }
+});
+
+test('a gap too short to measure gives no CPU figure, and no figure exceeds the machine', { skip: linux }, async () => {
+  // Start and stop at once: the old sampler divided 10 ms ticks by a ~1 ms gap and reported 1000%.
+  for (let i = 0; i < 20; i++) {
+    const sampler = new ResourceSampler([{ role: 'loadgen', pids: [process.pid] }], { intervalMs: 100 });
+    sampler.start();
+    const { roles, machine } = sampler.stop();
+    assert.equal(machine.samples, 0, 'no interval was shorter than the minimum gap');
+    assert.equal(roles[0]!.cpuPercentMax, 0);
+  }
+  const sampler = new ResourceSampler([{ role: 'loadgen', pids: [process.pid] }], { intervalMs: 60, minGapMs: 50 });
+  sampler.start();
+  await burnHere(400);
+  const { roles, machine } = sampler.stop();
+  assert.ok(roles[0]!.cpuPercentMax <= machine.cores * 100, JSON.stringify(roles[0]));
+  assert.ok(machine.busyPercentAvg <= machine.cores * 100, JSON.stringify(machine));
+});
+
+test('a process outside the run that burns CPU is counted as interference and named', { skip: linux }, async () => {
+  const burner = await cpuBurner();
+  try {
+    const sampler = new ResourceSampler([{ role: 'loadgen', pids: [process.pid] }], { intervalMs: 100 });
+    sampler.start();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const { machine } = sampler.stop();
+    assert.ok(machine.otherPercentAvg > 40, `other ${machine.otherPercentAvg}%: ${machine.topOthers.join(', ')}`);
+    assert.ok(
+      machine.topOthers.some((o) => o.includes(`pid ${burner.pid}`)),
+      machine.topOthers.join(', '),
+    );
+    // The same process declared part of the run is not interference.
+    const owned = new ResourceSampler([{ role: 'loadgen', pids: [process.pid] }], {
+      intervalMs: 100,
+      runPids: () => [burner.pid],
+    });
+    owned.start();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const mine = owned.stop().machine;
+    assert.ok(!mine.topOthers.some((o) => o.includes(`pid ${burner.pid}`)), mine.topOthers.join(', '));
+  } finally {
+    await burner.stop();
   }
 });

@@ -1,195 +1,299 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import type { ResourceUsage } from '../results/types.ts';
+import os from 'node:os';
+import type { MachineUsage, ResourceUsage } from '../results/types.ts';
 
 /** Linux reports CPU time in clock ticks of 1/100 s on every platform storebench runs on. */
 const CLOCK_TICKS_PER_S = 100;
 const PAGE_BYTES = 4096;
+/** PF_KTHREAD in /proc/<pid>/stat flags: a kernel thread (ksoftirqd, kworker...), never counted as interference. */
+const PF_KTHREAD = 0x00200000;
 
-/** Who to sample: a role and its pids (a function is re-evaluated each sample, for process trees that change). */
+/** Who to sample: a role and the roots of its process trees (a function is re-evaluated each sample). */
 export interface SampledRole {
   role: ResourceUsage['role'];
+  /** Root pids; every live descendant belongs to the role too (database backends, cluster workers). */
   pids: number[] | (() => number[]);
 }
 
-interface ProcStat {
-  cpuTicks: number;
-  rssBytes: number;
-  /** Nanoseconds spent runnable but waiting for a CPU; 0 when schedstat is unavailable. */
+/** One process as read from /proc. */
+interface ProcInfo {
+  ppid: number;
+  comm: string;
+  kernel: boolean;
+  /** Nanoseconds on a CPU (schedstat), or ticks * 10 ms where schedstat is missing. */
+  cpuNs: number;
+  /** Nanoseconds runnable but waiting for a CPU; 0 when schedstat is unavailable. */
   waitNs: number;
+  rssBytes: number;
 }
 
-/** utime + stime and RSS of one pid from /proc/<pid>/stat; null when gone or not Linux. */
-export function readProcStat(pid: number): ProcStat | null {
+function readProc(pid: number): ProcInfo | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
+    const close = text.lastIndexOf(')');
+    const comm = text.slice(text.indexOf('(') + 1, close);
+    const fields = text.slice(close + 2).split(' ');
+    const ppid = Number(fields[1]);
+    const flags = Number(fields[6]);
+    const ticks = Number(fields[11]) + Number(fields[12]);
     const rssPages = Number(fields[21]);
-    if (!Number.isFinite(utime + stime + rssPages)) return null;
-    return { cpuTicks: utime + stime, rssBytes: rssPages * PAGE_BYTES, waitNs: readWaitNs(pid) };
+    if (!Number.isFinite(ticks + rssPages + ppid)) return null;
+    let cpuNs = (ticks * 1e9) / CLOCK_TICKS_PER_S;
+    let waitNs = 0;
+    try {
+      // "<on-cpu ns> <run-queue wait ns> <timeslices>": nanoseconds, so short gaps stay exact.
+      const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'latin1').split(' ');
+      cpuNs = Number(run) || cpuNs;
+      waitNs = Number(wait) || 0;
+    } catch {
+      // no schedstat: tick resolution
+    }
+    return { ppid, comm, kernel: (flags & PF_KTHREAD) !== 0, cpuNs, waitNs, rssBytes: rssPages * PAGE_BYTES };
   } catch {
     return null;
   }
 }
 
-function readWaitNs(pid: number): number {
-  try {
-    // "<on-cpu ns> <run-queue wait ns> <timeslices>"
-    return Number(readFileSync(`/proc/${pid}/schedstat`, 'latin1').split(' ')[1]) || 0;
-  } catch {
-    return 0;
-  }
+/** utime + stime (as ns), wait and RSS of one pid; null when gone or not Linux. */
+export function readProcStat(pid: number): { cpuNs: number; waitNs: number; rssBytes: number } | null {
+  const info = readProc(pid);
+  return info && { cpuNs: info.cpuNs, waitNs: info.waitNs, rssBytes: info.rssBytes };
 }
 
-/** A pid and every live descendant (e.g. the postmaster and its backends, a cluster primary and its workers). */
-export function processTree(rootPid: number): number[] {
-  const children = new Map<number, number[]>();
+/** Every live process, read once. */
+function census(): Map<number, ProcInfo> {
+  const all = new Map<number, ProcInfo>();
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return [rootPid];
+    return all;
   }
   for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = readFileSync(`/proc/${entry}/stat`, 'latin1');
-      const ppid = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // the process exited while we listed it
-    }
+    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+    const pid = Number(entry);
+    const info = readProc(pid);
+    if (info) all.set(pid, info);
   }
-  const result: number[] = [];
-  const stack = [rootPid];
+  return all;
+}
+
+/** The pids of the trees rooted at `roots` in a census. */
+function trees(all: Map<number, ProcInfo>, roots: number[]): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, info] of all) {
+    const list = children.get(info.ppid);
+    if (list) list.push(pid);
+    else children.set(info.ppid, [pid]);
+  }
+  const seen = new Set<number>();
+  const stack = roots.filter((pid) => all.has(pid));
   while (stack.length > 0) {
-    const pid = stack.pop() as number;
-    result.push(pid);
+    const pid = stack.pop()!;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
     stack.push(...(children.get(pid) ?? []));
   }
-  return result;
+  return [...seen];
+}
+
+/** A pid and every live descendant (e.g. the postmaster and its backends, a cluster primary and its workers). */
+export function processTree(rootPid: number): number[] {
+  const all = census();
+  return all.has(rootPid) ? trees(all, [rootPid]) : [rootPid];
+}
+
+/** Machine-wide CPU counters from /proc/stat, in ns of CPU time. */
+function machineCounters(): { busyNs: number; stealNs: number } | null {
+  try {
+    const line = readFileSync('/proc/stat', 'latin1').split('\n')[0]!;
+    const [, user, nice, system, , , , , steal] = line.trim().split(/\s+/).map(Number);
+    const toNs = (ticks: number | undefined) => ((ticks ?? 0) * 1e9) / CLOCK_TICKS_PER_S;
+    return { busyNs: toNs(user) + toNs(nice) + toNs(system), stealNs: toNs(steal) };
+  } catch {
+    return null;
+  }
 }
 
 interface RoleAccumulator {
   role: SampledRole;
-  lastTicks: Map<number, number>;
-  lastWait: Map<number, number>;
-  waitSum: number;
-  lastAt: number;
   cpuSum: number;
   cpuMax: number;
-  intervals: number;
+  waitSum: number;
   rssSum: number;
   rssMax: number;
   samples: number;
   seenPids: Set<number>;
-  /** First CPU ticks and time seen per pid, for per-pid CPU over the step. */
-  firstTicks: Map<number, { ticks: number; at: number }>;
+  /** CPU ns per pid over the whole step, for the count of pids doing the work. */
+  pidNs: Map<number, number>;
+}
+
+export interface SamplerOptions {
+  /** Sampling period. Default 500 ms. */
+  intervalMs?: number;
+  /**
+   * Gaps shorter than this are not turned into a CPU figure (the next sample covers them):
+   * a counter difference over a tiny gap says little, and can only be noise.
+   */
+  minGapMs?: number;
+  /** Other processes the run started (paused databases, helpers): part of the run, not interference. */
+  runPids?: () => number[];
+}
+
+export interface SampledUsage {
+  roles: ResourceUsage[];
+  machine: MachineUsage;
 }
 
 /**
- * Samples CPU% (of one core) and RSS of each role's pids every intervalMs
- * from /proc while a step runs. CPU is the tick difference between samples,
- * so the first sample only sets the baseline.
+ * Samples CPU% (of one core), run-queue wait and RSS of each role's process trees, and the machine
+ * as a whole, every interval while a step runs. CPU comes from schedstat nanoseconds over gaps of
+ * at least `minGapMs`, and never exceeds what the machine has. The CPU of processes outside the run
+ * (not a role's tree, not started by the run, not a kernel thread) is summed as interference.
  */
 export class ResourceSampler {
   readonly #roles: RoleAccumulator[];
+  readonly #intervalMs: number;
+  readonly #minGapMs: number;
+  readonly #runPids: () => number[];
+  readonly #cores = Math.max(1, os.cpus().length);
   #timer: NodeJS.Timeout | undefined;
+  #last: { at: number; procs: Map<number, ProcInfo>; machine: { busyNs: number; stealNs: number } | null } | null =
+    null;
+  #startedAt = 0;
+  #machine = { busySum: 0, stealSum: 0, otherSum: 0, intervals: 0, others: new Map<string, number>() };
 
-  constructor(
-    roles: SampledRole[],
-    readonly intervalMs = 500,
-  ) {
+  constructor(roles: SampledRole[], options: SamplerOptions | number = {}) {
+    const o = typeof options === 'number' ? { intervalMs: options } : options;
+    this.#intervalMs = o.intervalMs ?? 500;
+    this.#minGapMs = o.minGapMs ?? Math.min(50, this.#intervalMs / 2);
+    this.#runPids = o.runPids ?? (() => []);
     this.#roles = roles.map((role) => ({
       role,
-      lastTicks: new Map(),
-      lastWait: new Map(),
-      waitSum: 0,
-      lastAt: 0,
       cpuSum: 0,
       cpuMax: 0,
-      intervals: 0,
+      waitSum: 0,
       rssSum: 0,
       rssMax: 0,
       samples: 0,
       seenPids: new Set(),
-      firstTicks: new Map(),
+      pidNs: new Map(),
     }));
+  }
+
+  get intervals(): number {
+    return this.#machine.intervals;
   }
 
   start(): void {
+    this.#startedAt = performance.now();
     this.#sample();
-    this.#timer = setInterval(() => this.#sample(), this.intervalMs);
+    this.#timer = setInterval(() => this.#sample(), this.#intervalMs);
     this.#timer.unref();
   }
 
-  /** Stops sampling (taking a last sample) and returns the figures per role. */
-  stop(): ResourceUsage[] {
+  /** Stops sampling (taking a last sample when the gap allows) and returns the figures. */
+  stop(): SampledUsage {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     this.#sample();
-    const now = performance.now();
-    return this.#roles.map((a) => ({
-      role: a.role.role,
-      activePids: [...a.firstTicks].filter(([pid, first]) => {
-        const last = a.lastTicks.get(pid);
-        const seconds = (now - first.at) / 1000;
-        return last !== undefined && seconds > 0 && (last - first.ticks) / CLOCK_TICKS_PER_S / seconds >= 0.1;
-      }).length,
-      pids: [...a.seenPids],
-      cpuPercentAvg: a.intervals ? round1(a.cpuSum / a.intervals) : 0,
-      cpuPercentMax: round1(a.cpuMax),
-      cpuWaitPercentAvg: a.intervals ? round1(a.waitSum / a.intervals) : 0,
-      rssBytesAvg: a.samples ? Math.round(a.rssSum / a.samples) : 0,
-      rssBytesMax: a.rssMax,
-      samples: a.samples,
-    }));
+    const seconds = Math.max(1e-3, (performance.now() - this.#startedAt) / 1000);
+    const m = this.#machine;
+    const avg = (sum: number, n: number) => (n ? round1(sum / n) : 0);
+    const topOthers = [...m.others.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .filter(([, ns]) => ns / 1e9 / seconds >= 0.02)
+      .map(([name, ns]) => `${name} ${round1((ns / 1e9 / seconds) * 100)}%`);
+    return {
+      roles: this.#roles.map((a) => ({
+        role: a.role.role,
+        activePids: [...a.pidNs.values()].filter((ns) => ns / 1e9 / seconds >= 0.1).length,
+        pids: [...a.seenPids],
+        cpuPercentAvg: avg(a.cpuSum, m.intervals),
+        cpuPercentMax: round1(a.cpuMax),
+        cpuWaitPercentAvg: avg(a.waitSum, m.intervals),
+        rssBytesAvg: a.samples ? Math.round(a.rssSum / a.samples) : 0,
+        rssBytesMax: a.rssMax,
+        samples: a.samples,
+      })),
+      machine: {
+        cores: this.#cores,
+        busyPercentAvg: avg(m.busySum, m.intervals),
+        stealPercentAvg: avg(m.stealSum, m.intervals),
+        otherPercentAvg: avg(m.otherSum, m.intervals),
+        topOthers,
+        samples: m.intervals,
+      },
+    };
   }
 
   #sample(): void {
     const now = performance.now();
+    const last = this.#last;
+    if (last && now - last.at < this.#minGapMs) return;
+    const procs = census();
+    const machine = machineCounters();
+    const limit = this.#cores * 100;
+    const gapNs = last ? (now - last.at) * 1e6 : 0;
+    const percent = (ns: number) => Math.min(limit, Math.max(0, (ns / gapNs) * 100));
+    const delta = (pid: number, field: 'cpuNs' | 'waitNs'): number => {
+      const before = last?.procs.get(pid);
+      const after = procs.get(pid);
+      if (!after) return 0;
+      // A pid new since the last sample: all its time is new (it started, or joined a role, in the gap).
+      return Math.max(0, after[field] - (before?.[field] ?? 0));
+    };
+    const inRoles = new Set<number>();
     for (const a of this.#roles) {
-      const pids = typeof a.role.pids === 'function' ? a.role.pids() : a.role.pids;
+      const roots = typeof a.role.pids === 'function' ? a.role.pids() : a.role.pids;
+      const pids = trees(procs, roots);
+      if (pids.length === 0) continue;
       let rss = 0;
-      let deltaTicks = 0;
-      let deltaWaitNs = 0;
-      const waits = new Map<number, number>();
-      let any = false;
-      const ticks = new Map<number, number>();
+      let cpuNs = 0;
+      let waitNs = 0;
       for (const pid of pids) {
-        const stat = readProcStat(pid);
-        if (!stat) continue;
-        any = true;
+        inRoles.add(pid);
         a.seenPids.add(pid);
-        if (!a.firstTicks.has(pid)) a.firstTicks.set(pid, { ticks: stat.cpuTicks, at: now });
-        rss += stat.rssBytes;
-        ticks.set(pid, stat.cpuTicks);
-        waits.set(pid, stat.waitNs);
-        const waitBefore = a.lastWait.get(pid);
-        if (waitBefore !== undefined) deltaWaitNs += stat.waitNs - waitBefore;
-        // A pid new since the last sample contributes from the next interval on.
-        const before = a.lastTicks.get(pid);
-        if (before !== undefined) deltaTicks += stat.cpuTicks - before;
+        rss += procs.get(pid)!.rssBytes;
+        if (last) {
+          const ns = last.procs.has(pid) ? delta(pid, 'cpuNs') : 0;
+          cpuNs += ns;
+          waitNs += last.procs.has(pid) ? delta(pid, 'waitNs') : 0;
+          a.pidNs.set(pid, (a.pidNs.get(pid) ?? 0) + ns);
+        }
       }
-      if (!any) continue;
-      if (a.lastAt > 0) {
-        const cpu = ((deltaTicks / CLOCK_TICKS_PER_S) * 100 * 1000) / Math.max(1, now - a.lastAt);
+      if (last) {
+        const cpu = percent(cpuNs);
         a.cpuSum += cpu;
         a.cpuMax = Math.max(a.cpuMax, cpu);
-        a.waitSum += (deltaWaitNs / 1e6 / Math.max(1, now - a.lastAt)) * 100;
-        a.intervals++;
+        a.waitSum += percent(waitNs);
       }
-      a.lastTicks = ticks;
-      a.lastWait = waits;
-      a.lastAt = now;
       a.rssSum += rss;
       a.rssMax = Math.max(a.rssMax, rss);
       a.samples++;
     }
+    if (last) {
+      const m = this.#machine;
+      const run = new Set([...inRoles, ...trees(procs, [process.pid, ...this.#runPids()])]);
+      let otherNs = 0;
+      for (const [pid, info] of procs) {
+        if (run.has(pid) || info.kernel) continue;
+        const ns = delta(pid, 'cpuNs');
+        if (ns === 0) continue;
+        otherNs += ns;
+        const name = `${info.comm} (pid ${pid})`;
+        m.others.set(name, (m.others.get(name) ?? 0) + ns);
+      }
+      m.otherSum += percent(otherNs);
+      if (machine && last.machine) {
+        m.busySum += percent(machine.busyNs - last.machine.busyNs);
+        m.stealSum += percent(machine.stealNs - last.machine.stealNs);
+      }
+      m.intervals++;
+    }
+    this.#last = { at: now, procs, machine };
   }
 }
 

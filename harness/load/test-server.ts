@@ -12,6 +12,11 @@ export interface TestServerOptions {
   stallMs?: number;
   /** JSON body to answer with. Default {"ok":true}. */
   body?: string;
+  /**
+   * Serve at most this many requests at once (each taking delayMs), the rest wait in arrival order:
+   * a server of known capacity, concurrency / delayMs requests per ms. Default unbounded.
+   */
+  concurrency?: number;
 }
 
 export interface TestServer {
@@ -38,8 +43,11 @@ const server = http.createServer((req, res) => {
     const s = first + (o.stallAfterMs ?? 0), e = s + o.stallMs;
     if (now >= s && now < e) wait = Math.max(wait, e - now);
   }
-  if (wait > 0) setTimeout(answer, wait); else answer();
+  if (o.concurrency) { queue.push(() => setTimeout(() => { answer(); active--; next(); }, wait)); next(); }
+  else if (wait > 0) setTimeout(answer, wait); else answer();
 });
+const queue = []; let active = 0;
+function next() { while (active < o.concurrency && queue.length > 0) { active++; queue.shift()(); } }
 server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
 process.on('SIGTERM', () => process.exit(0));

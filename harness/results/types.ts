@@ -110,8 +110,14 @@ export interface ScenarioRecord {
   mixes: MixRecord[];
   /** Connection pool of rate steps; absent: scaled with the rate (rate / 10, 16..1024). */
   connections?: number;
-  /** Seed of the request generator (ids, bodies). */
+  /** Seed of the request generator (which ids and bodies are sent). */
+  requestSeed?: number;
+  /** Before run schema 1.1 the request seed was recorded as `seed`. */
   seed?: number;
+  /** Dataset scale the servers held (sets the id ranges the requests aim at). */
+  scale?: string | number;
+  /** Primary records per workload overriding the scale's, when given. */
+  maxIds?: Record<string, number>;
   /** Index of the step run under the profiler when profile is not "none". */
   profileStep?: number;
   /** Fraction of requests in the deliberately slow class (`GET /experiment/busy`), when any. */
@@ -244,6 +250,49 @@ export interface StepResult {
   bytesRead: number;
   /** Latency per request template name (same units); only templates with at least one sample. */
   byTemplate?: Record<string, { count: number; errors: number; p50: number; p99: number; max: number }>;
+  /**
+   * The step's whole latency histogram (HDR, microseconds, 1 us .. 1 h, 3 significant digits),
+   * compressed and base64-encoded (`LatencyHistogram.decode`): percentiles can be recomputed and
+   * steps or trials merged from run.json alone.
+   */
+  latencyHistogram?: string;
+  /** The machine during the measured window: busy, stolen, and CPU taken by processes outside the run. */
+  machine?: MachineUsage;
+  /** Which trial (1-based) of a repeated measurement this step belongs to. */
+  trial?: number;
+  /** Why a search ran this step: finding the bracket, bisecting it, confirming the boundary, or repeating an invalid step. */
+  searchPhase?: 'bracket' | 'bisect' | 'confirm' | 'repeat';
+  /** Pauses reported by the system under test during the measured window. */
+  pauses?: { api?: PauseSummary; database?: PauseSummary };
+  /** Database-side waits sampled during the window, e.g. PostgreSQL wait event types of active sessions: { Lock: 3, IO: 12, CPU: 40 }. */
+  databaseWaits?: Record<string, number>;
+  /** For a step that missed the SLO: its most likely cause, from the figures above. */
+  cause?: string;
+}
+
+/** Stop-the-world pauses and event-loop delay of a process group over a window. */
+export interface PauseSummary {
+  /** Garbage collections seen, their total and longest pause, ms. */
+  gcCount: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
+  /** Node processes: the worst per-second event-loop delay p99 and max, ms. */
+  loopDelayP99Ms?: number;
+  loopDelayMaxMs?: number;
+}
+
+/** The machine as a whole during a step's measured window (from /proc). */
+export interface MachineUsage {
+  cores: number;
+  /** CPU busy machine-wide (user + nice + system), as % of one core. */
+  busyPercentAvg: number;
+  /** Time the hypervisor gave to other guests, % of one core. */
+  stealPercentAvg: number;
+  /** CPU of processes that are not part of the run (nor kernel threads), % of one core. */
+  otherPercentAvg: number;
+  /** The busiest of those, e.g. `node (pid 123) 45%`. */
+  topOthers: string[];
+  samples: number;
 }
 
 /** Highest step meeting the SLO for one (backend, workload). */

@@ -1,4 +1,3 @@
-import type { WorkloadName } from '../../core/backend.ts';
 import type { LadderOptions } from '../load/index.ts';
 import { mixFor } from './mixes.ts';
 import type { Scenario } from './schema.ts';
@@ -15,10 +14,10 @@ export type ScenarioLadder = Pick<
   | 'connections'
   | 'slo'
   | 'stopAfterFailedSteps'
-  | 'seed'
+  | 'requestSeed'
 >;
 
-export function scenarioLadder(scenario: Scenario, workload: WorkloadName): ScenarioLadder {
+export function scenarioLadder(scenario: Scenario, workload: string): ScenarioLadder {
   return {
     mix: mixFor(workload, scenario),
     kind: scenario.stepKind,
@@ -29,6 +28,6 @@ export function scenarioLadder(scenario: Scenario, workload: WorkloadName): Scen
     ...(scenario.connections !== undefined && { connections: scenario.connections }),
     slo: scenario.slo,
     stopAfterFailedSteps: scenario.stopAfterFailedSteps,
-    seed: scenario.seed,
+    requestSeed: scenario.requestSeed,
   };
 }

@@ -1,35 +1,18 @@
-import { primaryCount } from '../../core/dataset/index.ts';
-import type { WorkloadName } from '../../core/backend.ts';
-import { catalogMix } from '../../core/workloads/catalog/mix.ts';
-import { withSlowClass, type LoadMix } from '../../core/workloads/load-mix.ts';
-import { overviewMix } from '../../core/workloads/overview/mix.ts';
-import { usagesMix } from '../../core/workloads/usages/mix.ts';
+import { primaryCount, withSlowClass, workload as workloadNamed, type LoadMix } from '../../core/workloads/index.ts';
 import type { MixRecord, ScenarioRecord } from '../results/types.ts';
 import type { Scenario } from './schema.ts';
 
-/** The load mix of a workload with the scenario's id distribution and id ranges. */
-export function mixFor(workload: WorkloadName, scenario: Scenario): LoadMix {
-  const mix = workloadMix(workload, scenario);
+/** The load mix of a workload with the scenario's id distribution, id ranges and slow class. */
+export function mixFor(name: string, scenario: Scenario): LoadMix {
+  const workload = workloadNamed(name);
+  const mix = workload.mix({
+    primary: scenario.maxIds[workload.name] ?? primaryCount(workload, scenario.scale),
+    distribution: scenario.idDistribution,
+    readBackFraction: scenario.readBackFraction,
+  });
   return scenario.slowFraction > 0
     ? withSlowClass(mix, { fraction: scenario.slowFraction, busyMs: scenario.slowBusyMs })
     : mix;
-}
-
-function workloadMix(workload: WorkloadName, scenario: Scenario): LoadMix {
-  switch (workload) {
-    case 'catalog':
-      return catalogMix(
-        { maxProductId: scenario.maxProductId ?? primaryCount('catalog', scenario.scale) },
-        scenario.idDistribution,
-      );
-    case 'overview':
-      return overviewMix(
-        { maxGameId: scenario.maxGameId ?? primaryCount('overview', scenario.scale) },
-        scenario.idDistribution,
-      );
-    case 'usages':
-      return usagesMix({ readBackFraction: scenario.readBackFraction });
-  }
 }
 
 export function mixRecord(mix: LoadMix): MixRecord {
@@ -57,7 +40,9 @@ export function scenarioRecord(scenario: Scenario): ScenarioRecord {
     profile: scenario.profile,
     mixes: scenario.workloads.map((w) => mixRecord(mixFor(w, scenario))),
     ...(scenario.connections !== undefined && { connections: scenario.connections }),
-    seed: scenario.seed,
+    requestSeed: scenario.requestSeed,
+    scale: scenario.scale,
+    ...(Object.keys(scenario.maxIds).length > 0 && { maxIds: scenario.maxIds }),
     ...(scenario.profileStep !== undefined && { profileStep: scenario.profileStep }),
     ...(scenario.slowFraction > 0 && { slowFraction: scenario.slowFraction, slowBusyMs: scenario.slowBusyMs }),
     ...(scenario.readBackFraction > 0 && { readBackFraction: scenario.readBackFraction }),

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { DEFAULT_SCALE } from '../../core/dataset/index.ts';
+import { WORKLOAD_NAMES, type WorkloadName } from '../../core/workloads/index.ts';
+import { DEFAULT_SLO } from '../load/ladder.ts';
 
 /** Step values per kind when a scenario gives none. */
 export const DEFAULT_STEP_VALUES = {
@@ -7,7 +10,7 @@ export const DEFAULT_STEP_VALUES = {
 } as const;
 
 const positive = z.number().positive();
-const workload = z.enum(['usages', 'catalog', 'overview']);
+const workload = z.enum(WORKLOAD_NAMES as [WorkloadName, ...WorkloadName[]]);
 
 /**
  * A load scenario as written in a YAML/JSON file or assembled from CLI flags.
@@ -16,7 +19,7 @@ const workload = z.enum(['usages', 'catalog', 'overview']);
 export const scenarioSchema = z
   .strictObject({
     name: z.string().min(1).max(100).default('adhoc'),
-    workloads: z.array(workload).min(1).default(['catalog']),
+    workloads: z.array(workload).min(1).default([WORKLOAD_NAMES[0]!]),
     /** Labels of the backends to load (the compare stage provisions and serves them). */
     backends: z.array(z.string().min(1)).min(1).default(['memory']),
     stepKind: z.enum(['rate', 'concurrency']).default('rate'),
@@ -28,9 +31,9 @@ export const scenarioSchema = z
     idDistribution: z.enum(['uniform', 'zipfian', 'last10']).default('last10'),
     slo: z
       .strictObject({
-        p99Ms: positive.default(50),
-        maxErrorRate: z.number().min(0).max(1).default(0.01),
-        minAchievedRatio: z.number().min(0).max(1).default(0.95),
+        p99Ms: positive.default(DEFAULT_SLO.p99Ms),
+        maxErrorRate: z.number().min(0).max(1).default(DEFAULT_SLO.maxErrorRate),
+        minAchievedRatio: z.number().min(0).max(1).default(DEFAULT_SLO.minAchievedRatio),
       })
       .prefault({}),
     stopAfterFailedSteps: z.number().int().min(0).default(2),
@@ -39,19 +42,19 @@ export const scenarioSchema = z
     profileStep: z.number().int().min(0).optional(),
     /** Connection pool of rate steps; default rate / 10 within 16..1024. */
     connections: z.number().int().min(1).max(10_000).optional(),
-    seed: z.number().int().default(1),
+    /** Seed of the request generator (which ids and bodies are sent); not the dataset seed. */
+    requestSeed: z.number().int().default(1),
     /** Dataset scale the servers were seeded with (tiny|small|medium|full or a count): sets the id ranges. */
-    scale: z.union([z.string().min(1), z.number().int().positive()]).default('tiny'),
-    /** Id ranges overriding the scale's. */
-    maxProductId: z.number().int().positive().optional(),
-    maxGameId: z.number().int().positive().optional(),
+    scale: z.union([z.string().min(1), z.number().int().positive()]).default(DEFAULT_SCALE),
+    /** Primary records per workload the servers hold, overriding the scale's (e.g. `{ catalog: 20000 }`). */
+    maxIds: z.partialRecord(workload, z.number().int().positive()).default({}),
     /**
      * Fraction of requests in a deliberately slow class (`GET /experiment/busy`, each keeping its API
      * process busy for slowBusyMs of CPU); the servers must run with experiment routes. Default 0 (none).
      */
     slowFraction: z.number().min(0).max(0.5).default(0),
     slowBusyMs: z.number().int().min(1).max(1000).default(50),
-    /** usages: fraction of requests reading back ids this run created. */
+    /** Write workloads: fraction of requests reading back records this run created. */
     readBackFraction: z.number().min(0).max(1).default(0),
   })
   .transform((s) => ({ ...s, stepValues: s.stepValues ?? [...DEFAULT_STEP_VALUES[s.stepKind]] }));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { parseApiEvent, type ApiEvent } from '../protocol/api-events.ts';
 import { killGroup, registerOwned } from '../provision/process-registry.ts';
 
 /** The CLI entry point, so the API runs as its own process (sampled apart from the load generator). */
@@ -13,10 +14,12 @@ export interface ApiProcessOptions {
   url?: string;
   workers?: number;
   /** Workloads the server seeds itself before listening (the memory backend's data lives in the process). */
-  seed?: { workloads: string[]; scale: string | number; datasetSeed: number };
+  seedWorkloads?: { workloads: string[]; scale: string | number; datasetSeed: number };
   cache?: { redisUrl: string };
   /** Mount the experiment routes (the deliberately slow request class). */
   experimentRoutes?: boolean;
+  /** Report GC pauses and event-loop delay as event lines (`serve --report-pauses`). */
+  reportPauses?: boolean;
   /** Skip migrate() (the harness migrated and seeded already). Default true. */
   noMigrate?: boolean;
   /** Give up when the server does not listen within this many ms. Default 300 s (seeding memory at full scale). */
@@ -30,6 +33,8 @@ export interface ApiProcess {
   startupMs: number;
   /** The last lines the server printed (stdout and stderr), for error messages. */
   output: string[];
+  /** What the server reported about itself (seeding, serving), in order. */
+  events: ApiEvent[];
   /** The command that started it, for reproduction and for profiling under clinic. */
   command: string[];
   stop(): Promise<void>;
@@ -59,17 +64,18 @@ export function serveCommand(options: ApiProcessOptions, port: number): string[]
   if (options.workers && options.workers > 1) args.push('--workers', String(options.workers));
   if (options.noMigrate !== false) args.push('--no-migrate');
   if (options.experimentRoutes) args.push('--experiment-routes');
+  if (options.reportPauses) args.push('--report-pauses');
   if (options.cache) args.push('--cache', 'redis', '--redis-url', options.cache.redisUrl);
-  if (options.seed) {
-    args.push('--seed', options.seed.workloads.join(','), '--scale', String(options.seed.scale));
-    args.push('--dataset-seed', String(options.seed.datasetSeed));
+  if (options.seedWorkloads) {
+    const { workloads, scale, datasetSeed } = options.seedWorkloads;
+    args.push('--seed-workloads', workloads.join(','), '--scale', String(scale), '--dataset-seed', String(datasetSeed));
   }
   return args;
 }
 
 /**
- * Starts `storebench serve` as a child process in its own process group, waits for its
- * "serving ... on URL" line, and registers it so Ctrl-C never leaves it running.
+ * Starts `storebench serve` as a child process in its own process group, waits for its `serving`
+ * event (harness/protocol/api-events.ts), and registers it so Ctrl-C never leaves it running.
  */
 export async function startApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
   const command = serveCommand(options, 0);
@@ -81,11 +87,22 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
   });
   const pid = child.pid!;
   const output: string[] = [];
+  const events: ApiEvent[] = [];
   const remember = (line: string): void => {
     output.push(line);
     if (output.length > 40) output.shift();
   };
   createInterface({ input: child.stderr! }).on('line', remember);
+  // Pause reports arrive all run long: keep the last 15 minutes of them, every other event for good.
+  const keep = (event: ApiEvent): void => {
+    events.push(event);
+    if (event.event !== 'gc' && event.event !== 'loop') return;
+    const horizon = event.atMs - 15 * 60_000;
+    if (events.length > 20_000) {
+      const kept = events.filter((e) => (e.event !== 'gc' && e.event !== 'loop') || e.atMs >= horizon);
+      events.splice(0, events.length, ...kept);
+    }
+  };
   const exited = once(child, 'exit');
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -98,15 +115,16 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`no "serving" line within ${options.startTimeoutMs ?? 300_000} ms`)),
+      () => reject(new Error(`no "serving" event within ${options.startTimeoutMs ?? 300_000} ms`)),
       options.startTimeoutMs ?? 300_000,
     );
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      remember(line);
-      const match = / on (http:\/\/\S+)/.exec(line);
-      if (match && line.startsWith('storebench serving')) {
+      const event = parseApiEvent(line);
+      if (event) keep(event);
+      if (event?.event !== 'gc' && event?.event !== 'loop') remember(line);
+      if (event?.event === 'serving') {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(event.url);
       }
     });
     void exited.then(([code, signal]) => {
@@ -123,6 +141,7 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
     pid,
     startupMs: Math.round(performance.now() - started),
     output,
+    events,
     command,
     stop: async () => {
       await stop();

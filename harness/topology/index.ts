@@ -16,9 +16,11 @@ export {
 export {
   memoryLayoutProblem,
   parseTopology,
+  serveInstances,
   SINGLE_PROCESS,
   startTopology,
   topologyLabel,
   type RunningTopology,
+  type ServeInstancesOptions,
   type Topology,
 } from './topology.ts';

@@ -44,7 +44,7 @@ describe('topology', () => {
       async () => {
         const running = await startTopology(
           { instances: 2, workers: 1, balancer: policy, cache: false },
-          { backend: 'memory', seed: { workloads: ['catalog'], scale: 'tiny', datasetSeed: 1 } },
+          { backend: 'memory', seedWorkloads: { workloads: ['catalog'], scale: 'tiny', datasetSeed: 1 } },
         );
         const pids = running.pids();
         try {

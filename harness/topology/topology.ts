@@ -1,5 +1,9 @@
+import { createBackend, isBackendName, SERVER_OF } from '../backends/index.ts';
+import type { Backend } from '../../core/backend.ts';
 import { startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
 import { processTree } from '../load/index.ts';
+import { summarizePauses } from '../protocol/pause-reporter.ts';
+import type { PauseSummary } from '../results/index.ts';
 import { startBalancer, type BalancerPolicy, type RunningBalancer } from './nginx.ts';
 
 /** How the API is laid out on the machine: processes, workers per process, the balancer in front. */
@@ -63,6 +67,10 @@ export interface RunningTopology {
   startupMs: number;
   /** Every process serving requests (API processes with their workers, nginx), for sampling. */
   pids(): number[];
+  /** The root pids of those processes (each in its own process group). */
+  rootPids(): number[];
+  /** GC pauses and event-loop delay the API processes reported in a window (when started with reportPauses). */
+  pauses(fromMs: number, toMs: number): PauseSummary;
   stop(): Promise<void>;
 }
 
@@ -117,9 +125,48 @@ export async function startTopology(
     balancer,
     startupMs: Math.round(performance.now() - started),
     pids: () => [...apis.map((a) => a.pid), ...(balancer ? [balancer.pid] : [])].flatMap(processTree),
+    rootPids: () => [...apis.map((a) => a.pid), ...(balancer ? [balancer.pid] : [])],
+    pauses: (fromMs, toMs) =>
+      summarizePauses(
+        apis.flatMap((a) => a.events),
+        fromMs,
+        toMs,
+      ),
     stop: async () => {
       await balancer?.stop();
       await stopApis();
     },
   };
+}
+
+/** What `storebench serve --instances N` asks for. */
+export interface ServeInstancesOptions extends Omit<ApiProcessOptions, 'workers' | 'cache' | 'noMigrate'> {
+  topology: Topology;
+  redisUrl?: string;
+  /** Migrate the database once here before the instances start (they then skip it). */
+  migrate: boolean;
+  /** Seed a database once here (the memory backend seeds in each instance instead, from seedWorkloads). */
+  seedOnce?: (backend: Backend) => Promise<void>;
+  port: number;
+}
+
+/**
+ * Several API processes behind nginx, for `storebench serve --instances N`: a database is migrated
+ * and seeded once, here; a backend without a server (memory) keeps its data per process, so each
+ * instance seeds itself.
+ */
+export async function serveInstances(options: ServeInstancesOptions): Promise<RunningTopology & { layout: string }> {
+  const { topology, migrate, seedOnce, seedWorkloads, ...api } = options;
+  const inProcess = !isBackendName(api.backend) || SERVER_OF[api.backend] === undefined;
+  if (!inProcess && (migrate || seedOnce) && isBackendName(api.backend)) {
+    const backend = await createBackend(api.backend, api.url);
+    try {
+      if (migrate) await backend.migrate();
+      if (seedOnce) await seedOnce(backend);
+    } finally {
+      await backend.close();
+    }
+  }
+  const running = await startTopology(topology, { ...api, ...(inProcess && seedWorkloads && { seedWorkloads }) });
+  return { ...running, layout: `${topologyLabel(topology)} behind nginx` };
 }

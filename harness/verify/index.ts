@@ -1,5 +1,4 @@
 export { firstDifference } from './compare.ts';
-export { verifyPlan, type VerifyStep } from './plan.ts';
 export { serveBackend, startMemoryReference, type RunningApi } from './reference.ts';
 export {
   formatVerifyReport,

@@ -2,9 +2,10 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMemoryBackend } from '../../adapters/memory/index.ts';
-import type { Backend, WorkloadName } from '../../core/backend.ts';
+import type { Backend } from '../../core/backend.ts';
 import type { Scale } from '../../core/dataset/index.ts';
 import { createApp } from '../../core/http/index.ts';
+import type { Workload } from '../../core/workloads/index.ts';
 import { seedWorkload, type SeedResult } from '../dataset/index.ts';
 
 export interface RunningApi {
@@ -30,12 +31,12 @@ export async function serveBackend(backend: Backend): Promise<RunningApi> {
 
 /** The memory reference: an in-process memory backend seeded with the data set, served on a free port. */
 export async function startMemoryReference(
-  workload: WorkloadName,
+  workload: Workload,
   scale: Scale,
-  seed = 1,
+  datasetSeed = 1,
 ): Promise<RunningApi & { seeded: SeedResult }> {
   const backend = createMemoryBackend();
   await backend.migrate();
-  const seeded = await seedWorkload(backend, workload, { scale, seed });
+  const seeded = await seedWorkload(backend, workload, { scale, datasetSeed });
   return { ...(await serveBackend(backend)), seeded };
 }

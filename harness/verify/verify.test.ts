@@ -5,6 +5,7 @@ import type { Backend } from '../../core/backend.ts';
 import { catalogDataset } from '../../core/workloads/catalog/dataset.ts';
 import type { CatalogSource } from '../../core/workloads/catalog/types.ts';
 import { overviewDataset } from '../../core/workloads/overview/dataset.ts';
+import { workload } from '../../core/workloads/index.ts';
 import { seedWorkload } from '../dataset/index.ts';
 import { firstDifference } from './compare.ts';
 import {
@@ -13,9 +14,12 @@ import {
   startMemoryReference,
   verifyBackends,
   VerifyMismatchError,
-  verifyPlan,
   type RunningApi,
 } from './index.ts';
+
+const catalog = workload('catalog');
+const overview = workload('overview');
+const usages = workload('usages');
 
 const running: RunningApi[] = [];
 after(async () => {
@@ -45,12 +49,12 @@ function corruptedCatalog<K extends keyof CatalogSource>(table: K, change: (row:
 describe('verifyBackends', () => {
   let reference: RunningApi;
   before(async () => {
-    reference = await startMemoryReference('catalog', 'tiny', 1);
+    reference = await startMemoryReference(catalog, 'tiny', 1);
     running.push(reference);
   });
 
   test('identical data answers identically; one changed row is caught and the request named', async () => {
-    const good = await serve((b) => seedWorkload(b, 'catalog', { scale: 'tiny', seed: 1 }));
+    const good = await serve((b) => seedWorkload(b, catalog, { scale: 'tiny', datasetSeed: 1 }));
     // Product 200 is the last id: always in the sample.
     const renamed = await serve((b) =>
       b.load.catalog(
@@ -77,9 +81,9 @@ describe('verifyBackends', () => {
     const clean = await verifyBackends({
       reference: reference.url,
       candidates: { good },
-      workload: 'catalog',
+      workload: catalog,
       scale: 'tiny',
-      seed: 1,
+      datasetSeed: 1,
     });
     assert.equal(clean.ok, true);
     assert.ok(clean.requests > 40);
@@ -87,9 +91,9 @@ describe('verifyBackends', () => {
     const error = await verifyBackends({
       reference: reference.url,
       candidates: { good, renamed, quantity },
-      workload: 'catalog',
+      workload: catalog,
       scale: 'tiny',
-      seed: 1,
+      datasetSeed: 1,
     }).then(
       () => assert.fail('expected a VerifyMismatchError'),
       (err: unknown) => err,
@@ -114,18 +118,20 @@ describe('verifyBackends', () => {
   });
 
   test('overview: reads, unknown ids and a create/replace/delete round trip compare equal and leave the data as found', async () => {
-    const ref = await startMemoryReference('overview', 'tiny', 3);
+    const ref = await startMemoryReference(overview, 'tiny', 3);
     running.push(ref);
-    const candidate = await serve((b) => seedWorkload(b, 'overview', { scale: 'tiny', seed: 3 }));
+    const candidate = await serve((b) => seedWorkload(b, overview, { scale: 'tiny', datasetSeed: 3 }));
     const report = await verifyBackends({
       reference: ref.url,
       candidates: { candidate },
-      workload: 'overview',
+      workload: overview,
       scale: 'tiny',
-      seed: 3,
+      datasetSeed: 3,
     });
     assert.equal(report.ok, true, formatVerifyReport(report));
-    const created = verifyPlan('overview', 'tiny', 3, true).find((step) => step.method === 'POST')!;
+    const created = overview
+      .verifyPlan({ primary: 1000, datasetSeed: 3, mutate: true })
+      .find((step) => step.method === 'POST')!;
     const createdId = (created.body as { game_id: number }).game_id;
     assert.ok(createdId > 1000);
     for (const url of [ref.url, candidate]) {
@@ -145,9 +151,9 @@ describe('verifyBackends', () => {
     const bad = await verifyBackends({
       reference: ref.url,
       candidates: { corrupt },
-      workload: 'overview',
+      workload: overview,
       scale: 'tiny',
-      seed: 3,
+      datasetSeed: 3,
       throwOnDiff: false,
     });
     assert.deepEqual(
@@ -157,13 +163,13 @@ describe('verifyBackends', () => {
   });
 
   test('usages: ids differ per backend, bodies must not', async () => {
-    const ref = await startMemoryReference('usages', 'tiny', 1);
+    const ref = await startMemoryReference(usages, 'tiny', 1);
     running.push(ref);
-    const candidate = await serve((b) => seedWorkload(b, 'usages', { scale: 'tiny', seed: 1 }));
+    const candidate = await serve((b) => seedWorkload(b, usages, { scale: 'tiny', datasetSeed: 1 }));
     const report = await verifyBackends({
       reference: ref.url,
       candidates: { candidate },
-      workload: 'usages',
+      workload: usages,
       scale: 'tiny',
     });
     assert.equal(report.ok, true, formatVerifyReport(report));
@@ -173,7 +179,7 @@ describe('verifyBackends', () => {
     const report = await verifyBackends({
       reference: reference.url,
       candidates: { gone: 'http://127.0.0.1:9' },
-      workload: 'catalog',
+      workload: catalog,
       scale: 'tiny',
       throwOnDiff: false,
       timeoutMs: 2000,
@@ -208,7 +214,7 @@ describe('verifyBackends', () => {
       const report = await verifyBackends({
         reference: url,
         candidates: { odd: `http://127.0.0.1:${port}` },
-        workload: 'catalog',
+        workload: catalog,
         scale: 'tiny',
         throwOnDiff: false,
       });

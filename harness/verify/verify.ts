@@ -1,16 +1,16 @@
-import type { WorkloadName } from '../../core/backend.ts';
 import { scaleLabel, type Scale } from '../../core/dataset/index.ts';
+import { primaryCount, type StepContext, type VerifyStep, type Workload } from '../../core/workloads/index.ts';
 import { firstDifference, valueAt } from './compare.ts';
-import { verifyPlan, type StepContext, type VerifyStep } from './plan.ts';
 
 export interface VerifyOptions {
   /** Base URL of the memory reference, e.g. `http://127.0.0.1:4000`. */
   reference: string;
   /** Base URL per candidate name. */
   candidates: Record<string, string>;
-  workload: WorkloadName;
+  workload: Workload;
   scale: Scale;
-  seed?: number;
+  /** The dataset seed every server was filled with (default 1). */
+  datasetSeed?: number;
   /** Include write round trips (they undo themselves: the data set is left as found). Default true. */
   mutate?: boolean;
   /** Per request. Default 30 s. */
@@ -38,9 +38,9 @@ export interface VerifyDiff {
 }
 
 export interface VerifyReport {
-  workload: WorkloadName;
+  workload: string;
   scale: string;
-  seed: number;
+  datasetSeed: number;
   requests: number;
   candidates: string[];
   diffs: VerifyDiff[];
@@ -61,8 +61,12 @@ export class VerifyMismatchError extends Error {
  * later steps may read what earlier ones wrote.
  */
 export async function verifyBackends(options: VerifyOptions): Promise<VerifyReport> {
-  const seed = options.seed ?? 1;
-  const plan = verifyPlan(options.workload, options.scale, seed, options.mutate ?? true);
+  const datasetSeed = options.datasetSeed ?? 1;
+  const plan = options.workload.verifyPlan({
+    primary: primaryCount(options.workload, options.scale),
+    datasetSeed,
+    mutate: options.mutate ?? true,
+  });
   const timeoutMs = options.timeoutMs ?? 30_000;
   const expected = await runPlan(options.reference, plan, timeoutMs);
   const diffs: VerifyDiff[] = [];
@@ -74,9 +78,9 @@ export async function verifyBackends(options: VerifyOptions): Promise<VerifyRepo
     }
   }
   const report: VerifyReport = {
-    workload: options.workload,
+    workload: options.workload.name,
     scale: scaleLabel(options.scale),
-    seed,
+    datasetSeed,
     requests: plan.length,
     candidates: Object.keys(options.candidates),
     diffs,
@@ -152,7 +156,7 @@ async function runPlan(
 
 /** A diff as the CLI prints it: one block per differing request. */
 export function formatVerifyReport(report: VerifyReport): string {
-  const head = `verify ${report.workload} scale=${report.scale} seed=${report.seed}: ${report.requests} requests x ${report.candidates.length} candidate(s)`;
+  const head = `verify ${report.workload} scale=${report.scale} dataset-seed=${report.datasetSeed}: ${report.requests} requests x ${report.candidates.length} candidate(s)`;
   if (report.ok) return `${head}: all answers match the reference`;
   const lines = report.diffs.map(
     (d) =>

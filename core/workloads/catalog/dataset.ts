@@ -1,6 +1,6 @@
 import {
   BATCH_SIZE,
-  primaryCount,
+  countAtScale,
   rowStream,
   SeededRandom,
   type DatasetOptions,
@@ -20,6 +20,9 @@ import {
   SLOGAN_OPENERS,
 } from '../../dataset/vocabulary.ts';
 import type { CatalogSource, FeatureRow, PhotoRow, ProductRow, RelatedRow, SkuRow, StyleRow } from './types.ts';
+
+/** Products per named scale (`full` is the Atelier catalog: 1,000,011 products). */
+export const CATALOG_SCALES = { tiny: 200, small: 10_000, medium: 100_000, full: 1_000_011 } as const;
 
 // Draw tables whose means give the Atelier proportions per product:
 // 2 styles, 2.8 photos and 5.5 skus per style (5.6 and 11 per product), 2.2 features, 4.5 related.
@@ -73,14 +76,14 @@ function priceOf(random: SeededRandom, productId: number): number {
 }
 
 /** Exact row counts and id ranges of a generated catalog (one cheap pass over the product shapes). */
-export interface CatalogCounts {
+export type CatalogCounts = {
   products: number;
   features: number;
   styles: number;
   photos: number;
   skus: number;
   related: number;
-}
+};
 
 /** Batches of rows of one table, produced while walking the products in id order. */
 function tableStream<T>(
@@ -106,7 +109,7 @@ function tableStream<T>(
 }
 
 /** A generated catalog: the six tables plus exact counts. Child ids are dense 1..count in product order. */
-export interface CatalogDataset extends CatalogSource {
+export type CatalogDataset = CatalogSource & {
   readonly productCount: number;
   products(): RowStream<ProductRow>;
   features(): RowStream<FeatureRow>;
@@ -115,7 +118,7 @@ export interface CatalogDataset extends CatalogSource {
   skus(): RowStream<SkuRow>;
   related(): RowStream<RelatedRow>;
   counts(): CatalogCounts;
-}
+};
 
 /**
  * The Atelier catalog at a scale: products 1..N, and per product on average
@@ -124,7 +127,7 @@ export interface CatalogDataset extends CatalogSource {
  * a fresh deterministic pass.
  */
 export function catalogDataset(options: DatasetOptions): CatalogDataset {
-  const count = primaryCount('catalog', options.scale);
+  const count = countAtScale(CATALOG_SCALES, options.scale);
   const seed = options.seed ?? 1;
   return {
     productCount: count,

@@ -95,11 +95,11 @@ export interface RelatedRow {
  * existing parent (the importer rejects orphans). Order is by id for the
  * generator; loaders must stay correct for any order.
  */
-export interface CatalogSource {
+export type CatalogSource = {
   products(): AsyncIterable<ProductRow>;
   features(): AsyncIterable<FeatureRow>;
   styles(): AsyncIterable<StyleRow>;
   photos(): AsyncIterable<PhotoRow>;
   skus(): AsyncIterable<SkuRow>;
   related(): AsyncIterable<RelatedRow>;
-}
+};

@@ -1,6 +1,6 @@
 import {
   BATCH_SIZE,
-  primaryCount,
+  countAtScale,
   rowStream,
   SeededRandom,
   type DatasetOptions,
@@ -17,6 +17,9 @@ import {
 import type { OverviewRecord } from './types.ts';
 
 const STREAM_RECORD = 1;
+
+/** Game records per named scale (the scaling log's production set is 10M). */
+export const OVERVIEW_SCALES = { tiny: 1_000, small: 100_000, medium: 1_000_000, full: 10_000_000 } as const;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
@@ -24,7 +27,7 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * of (seed, game_id): `overviewRecord(seed, id)` recomputes any one of them.
  */
 export function overviewDataset(options: DatasetOptions): RowStream<OverviewRecord> {
-  const count = primaryCount('overview', options.scale);
+  const count = countAtScale(OVERVIEW_SCALES, options.scale);
   const seed = options.seed ?? 1;
   return rowStream(function* () {
     const random = new SeededRandom(seed);

@@ -1,6 +1,6 @@
 import {
   BATCH_SIZE,
-  primaryCount,
+  countAtScale,
   rowStream,
   SeededRandom,
   type DatasetOptions,
@@ -10,6 +10,9 @@ import { MEDICATIONS } from '../../dataset/vocabulary.ts';
 import type { UsageInput } from './types.ts';
 
 const STREAM_USAGE = 2;
+
+/** Usage rows per named scale. */
+export const USAGE_SCALES = { tiny: 1_000, small: 100_000, medium: 1_000_000, full: 10_000_000 } as const;
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** Inhaler usages were logged from US devices: the zone is part of the string, as `Date.toString()` wrote it. */
@@ -23,7 +26,7 @@ const SPAN_SECONDS = 3 * 365 * 86_400;
  * the local time zone, so the stream is the same on every machine).
  */
 export function usagesDataset(options: DatasetOptions): RowStream<UsageInput> {
-  const count = primaryCount('usages', options.scale);
+  const count = countAtScale(USAGE_SCALES, options.scale);
   const seed = options.seed ?? 1;
   const patients = Math.max(1, Math.floor(count / 10));
   return rowStream(function* () {

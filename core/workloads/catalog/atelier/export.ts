@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CatalogSource } from '../../../core/workloads/catalog/types.ts';
+import type { CatalogSource } from '../types.ts';
 
 /** A CSV field, quoted only when it has to be. */
 function field(value: string | number | boolean | null): string {

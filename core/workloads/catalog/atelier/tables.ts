@@ -1,12 +1,5 @@
-import { MAX_ID } from '../../../core/validation.ts';
-import type {
-  FeatureRow,
-  PhotoRow,
-  ProductRow,
-  RelatedRow,
-  SkuRow,
-  StyleRow,
-} from '../../../core/workloads/catalog/types.ts';
+import { MAX_ID } from '../../../validation.ts';
+import type { FeatureRow, PhotoRow, ProductRow, RelatedRow, SkuRow, StyleRow } from '../types.ts';
 import type { IdSet } from './id-set.ts';
 
 /** Parent id sets the child files are checked against (filled by the parents' pass). */

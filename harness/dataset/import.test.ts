@@ -3,12 +3,23 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { createMemoryBackend } from '../../../adapters/memory/index.ts';
-import { catalogDataset } from '../../../core/workloads/catalog/dataset.ts';
-import { fingerprintRows } from '../fingerprint.ts';
-import { canonicalColumn, exportCatalogCsv, importCatalog, readCsvRecords, splitFields } from './index.ts';
+import { createMemoryBackend } from '../../adapters/memory/index.ts';
+import type { Backend } from '../../core/backend.ts';
+import {
+  canonicalColumn,
+  exportCatalogCsv,
+  readCsvRecords,
+  splitFields,
+} from '../../core/workloads/catalog/atelier/index.ts';
+import { catalogDataset } from '../../core/workloads/catalog/dataset.ts';
+import { workload } from '../../core/workloads/index.ts';
+import { fingerprintData } from './fingerprint.ts';
+import { importWorkload, type ImportOptions } from './import.ts';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'atelier-defects');
+const FIXTURES = join(import.meta.dirname, '..', '..', 'core', 'workloads', 'catalog', 'atelier', 'fixtures');
+const catalog = workload('catalog');
+const importCatalog = (dir: string, backend: Backend, options: ImportOptions) =>
+  importWorkload(backend, catalog, dir, options);
 const LIMITS = { maxRecordLines: 3, maxRecordChars: 2000, maxFieldChars: 200 };
 const work = mkdtempSync(join(tmpdir(), 'storebench-import-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -124,7 +135,8 @@ describe('Atelier CSV import', () => {
       result.files.reduce((n, f) => n + f.rejected, 0),
       0,
     );
-    assert.equal(result.fingerprint, (await fingerprintRows('catalog', generated)).fingerprint);
+    const expected = await fingerprintData(catalog, catalog.dataset({ scale: 'tiny', seed: 6 }));
+    assert.equal(result.fingerprint, expected.fingerprint);
     assert.deepEqual(result.load.rows, generated.counts());
   });
 

@@ -1,9 +1,7 @@
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Backend, LoadOptions } from '../../../core/backend.ts';
-import type { CatalogSource } from '../../../core/workloads/catalog/types.ts';
-import type { DatasetFingerprint } from '../fingerprint.ts';
-import { loadWorkload, type SeedResult } from '../seed.ts';
+import type { FileImportOptions, ImportedData, ImportedFile } from '../../workload.ts';
+import type { CatalogSource } from '../types.ts';
 import { DEFAULT_CSV_LIMITS, readCsvRecords, type CsvLimits } from './csv-records.ts';
 import { IdSet } from './id-set.ts';
 import { atelierTables, canonicalColumn, type ParentIds, type TableSpec } from './tables.ts';
@@ -14,26 +12,7 @@ export interface ImportLimits extends CsvLimits {
   maxFieldChars: number;
 }
 
-export interface ImportOptions extends LoadOptions {
-  /** Where rejected rows go (`file,line,reason,raw`); the summary is written beside it as `<name>.summary.json`. */
-  rejectsPath: string;
-  limits?: Partial<ImportLimits>;
-}
-
-/** Per file: records read (after the header), accepted, rejected, and rejections by kind (`orphan`, `duplicate id`...). */
-export interface FileSummary {
-  file: string;
-  records: number;
-  accepted: number;
-  rejected: number;
-  reasons: Record<string, number>;
-}
-
-export interface ImportResult extends Omit<SeedResult, keyof DatasetFingerprint>, DatasetFingerprint {
-  files: FileSummary[];
-  rejectsPath: string;
-  summaryPath: string;
-}
+type FileSummary = ImportedFile;
 
 /** Where the reasons go: one CSV line per rejected record, quoted so that any raw text round-trips. */
 class RejectsFile {
@@ -124,14 +103,13 @@ async function* readTable<T extends { id: number }>(
 }
 
 /**
- * Import the Atelier CSV files of `dir` into the backend's catalog (migrated
- * and empty, as for seeding). Parents are read first (product.csv, then
- * styles.csv) to collect their accepted ids; then the bulk loader reads all
- * six files through a CatalogSource that yields only accepted rows, so every
- * foreign key it sees points to an existing parent. Rejected rows go to
- * `rejectsPath` with the reason; a summary per file is written beside it.
+ * Opens the Atelier CSV files of `dir` as the catalog's tables. Parents are read first (product.csv,
+ * then styles.csv) to collect their accepted ids; the returned tables then yield only accepted rows,
+ * so every foreign key a loader sees points to an existing parent. Rejected rows go to
+ * `rejectsPath` with the reason; `finish()` (after the load) reads the files no loader pass read,
+ * closes the rejects file and returns the summary per file.
  */
-export async function importCatalog(dir: string, backend: Backend, options: ImportOptions): Promise<ImportResult> {
+export async function openAtelierFiles(dir: string, options: FileImportOptions): Promise<ImportedData<CatalogSource>> {
   const limits: ImportLimits = { ...DEFAULT_CSV_LIMITS, maxFieldChars: 10_000, ...options.limits };
   const specs = atelierTables(limits.maxFieldChars);
   const rejects = new RejectsFile(options.rejectsPath);
@@ -142,7 +120,6 @@ export async function importCatalog(dir: string, backend: Backend, options: Impo
     summaries.set(file, summary);
     return { summary, rejects };
   };
-
   try {
     // Parents first: their accepted ids decide which children are orphans.
     for await (const row of readTable(dir, specs.products, limits, parents, recorderFor(specs.products.file))) {
@@ -151,38 +128,43 @@ export async function importCatalog(dir: string, backend: Backend, options: Impo
     for await (const row of readTable(dir, specs.styles, limits, parents, recorderFor(specs.styles.file))) {
       parents.styles.add(row.id);
     }
-
-    // Children record their rejects on the first pass the loader starts; later passes only feed rows.
-    const pass = <T extends { id: number }>(spec: TableSpec<T>) => {
-      return (): AsyncIterable<T> => ({
-        [Symbol.asyncIterator]: () => {
-          const record = !summaries.has(spec.file) && spec.table !== 'products' && spec.table !== 'styles';
-          return readTable(dir, spec, limits, parents, record ? recorderFor(spec.file) : undefined);
-        },
-      });
-    };
-    const source: CatalogSource = {
-      products: pass(specs.products),
-      features: pass(specs.features),
-      styles: pass(specs.styles),
-      photos: pass(specs.photos),
-      skus: pass(specs.skus),
-      related: pass(specs.related),
-    };
-    const result = await loadWorkload(backend, 'catalog', source, `csv ${dir}`, options);
-
-    // A table the loader never read still gets its rejects reported.
-    for (const spec of [specs.features, specs.photos, specs.skus, specs.related] as TableSpec<{ id: number }>[]) {
-      if (summaries.has(spec.file)) continue;
-      for await (const _row of readTable(dir, spec, limits, parents, recorderFor(spec.file))) {
-        // counting only
-      }
-    }
-    const files = Object.values(specs).map((spec) => summaries.get(spec.file)!);
-    const summaryPath = options.rejectsPath.replace(/\.csv$/, '') + '.summary.json';
-    writeFileSync(summaryPath, JSON.stringify({ source: dir, files, fingerprint: result.fingerprint }, null, 2) + '\n');
-    return { ...result, files, rejectsPath: options.rejectsPath, summaryPath };
-  } finally {
+  } catch (error) {
     await rejects.close();
+    throw error;
   }
+
+  // Children record their rejects on the first pass a loader starts; later passes only feed rows.
+  const pass = <T extends { id: number }>(spec: TableSpec<T>) => {
+    return (): AsyncIterable<T> => ({
+      [Symbol.asyncIterator]: () => {
+        const record = !summaries.has(spec.file) && spec.table !== 'products' && spec.table !== 'styles';
+        return readTable(dir, spec, limits, parents, record ? recorderFor(spec.file) : undefined);
+      },
+    });
+  };
+  const tables: CatalogSource = {
+    products: pass(specs.products),
+    features: pass(specs.features),
+    styles: pass(specs.styles),
+    photos: pass(specs.photos),
+    skus: pass(specs.skus),
+    related: pass(specs.related),
+  };
+  return {
+    tables,
+    finish: async () => {
+      try {
+        // A table the loader never read still gets its rejects reported.
+        for (const spec of [specs.features, specs.photos, specs.skus, specs.related] as TableSpec<{ id: number }>[]) {
+          if (summaries.has(spec.file)) continue;
+          for await (const _row of readTable(dir, spec, limits, parents, recorderFor(spec.file))) {
+            // counting only
+          }
+        }
+        return Object.values(specs).map((spec) => summaries.get(spec.file)!);
+      } finally {
+        await rejects.close();
+      }
+    },
+  };
 }

@@ -1,0 +1,101 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createBackend, type BackendName } from '../backends/index.ts';
+import type { Backend } from '../../core/backend.ts';
+import { workload as workloadNamed } from '../../core/workloads/index.ts';
+import { seedWorkload } from '../dataset/index.ts';
+import type { DatasetRecord } from '../results/index.ts';
+import type { ComparePlan } from './settings.ts';
+
+/** What seeding a backend's database did, and the version its adapter reports. */
+export interface SeededDatabase {
+  /** One record per workload, labelled with the backend (layouts relabel it). */
+  datasets: Map<string, DatasetRecord>;
+  /** `Backend.serverVersion()`: what actually answers (names a stand-in as such). */
+  serverVersion: string;
+}
+
+/**
+ * Migrates the database, empties it, and seeds every workload of the plan with the deterministic
+ * data set: timed, fingerprinted, with its size on disk (as the database reports it, else the
+ * growth of the server's data directory).
+ */
+export async function seedDatabase(
+  plan: ComparePlan,
+  backend: BackendName,
+  url: string,
+  dataDir: string | undefined,
+  log: (line: string) => void,
+): Promise<SeededDatabase> {
+  const client: Backend = await createBackend(backend, url);
+  const datasets = new Map<string, DatasetRecord>();
+  try {
+    const serverVersion = await client.serverVersion();
+    await client.migrate();
+    await client.reset();
+    for (const name of plan.workloads) {
+      const before = dataDir ? await directoryBytes(dataDir) : undefined;
+      const started = performance.now();
+      let lastLog = 0;
+      const seed = await seedWorkload(client, workloadNamed(name), {
+        scale: plan.settings.scale,
+        datasetSeed: plan.settings.datasetSeed,
+        onProgress: (p) => {
+          if (performance.now() - lastLog < 10_000) return;
+          lastLog = performance.now();
+          log(`compare: ${backend}/${name}: seeding… ${JSON.stringify(p)}`);
+        },
+      });
+      const seconds = (performance.now() - started) / 1000;
+      let size: number | undefined;
+      if (client.sizeOnDisk) size = await client.sizeOnDisk(name);
+      else if (dataDir && before !== undefined) size = Math.max(0, (await directoryBytes(dataDir)) - before);
+      const rows = Object.values(seed.load.rows).reduce((a, b) => a + b, 0);
+      log(`compare: ${backend}/${name}: seeded ${rows} rows in ${seconds.toFixed(1)} s`);
+      datasets.set(name, {
+        backend,
+        workload: name,
+        fingerprint: seed.fingerprint ?? 'unknown',
+        scale: tableRows(seed.tables, seed.load.rows),
+        seedDurationS: Math.round(seconds * 100) / 100,
+        ...(size !== undefined && { sizeOnDiskBytes: size }),
+      });
+    }
+    return { datasets, serverVersion };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Rows per table as fed to the loader (the fingerprint's count), else as the adapter reported them. */
+export function tableRows(
+  tables: Record<string, { rows: number }> | undefined,
+  loaded: Record<string, number>,
+): Record<string, number> {
+  if (tables) return Object.fromEntries(Object.entries(tables).map(([t, { rows }]) => [t, rows]));
+  return { ...loaded };
+}
+
+/** Bytes allocated under a directory (like `du -s`), following no links. */
+async function directoryBytes(dir: string): Promise<number> {
+  let total = 0;
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += await directoryBytes(path);
+    else if (entry.isFile()) {
+      try {
+        const s = await stat(path);
+        total += s.blocks * 512;
+      } catch {
+        // removed while walking (compaction, segment recycling)
+      }
+    }
+  }
+  return total;
+}

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, test } from 'node:test';
+import { seededRandom, type LoadMix } from '../../core/workloads/index.ts';
+import type { StepResult } from '../results/index.ts';
+import { measureStep, type StepContext } from './ladder.ts';
+import { processTree } from './sampler.ts';
+import { findMaxRate, gridRate, type RateGrid } from './search.ts';
+import { startTestServer } from './test-server.ts';
+
+const getRoot: LoadMix = {
+  workload: 'test',
+  distribution: 'uniform',
+  templates: [{ name: 'GET /', weight: 1, build: () => ({ method: 'GET', path: '/' }) }],
+};
+
+/** A synthetic step: met or missed, valid or not. */
+function step(target: number, met: boolean, valid = true): StepResult {
+  return {
+    target,
+    valid,
+    invalidReasons: valid ? [] : ['interfered'],
+    slo: { met, reasons: [] },
+  } as unknown as StepResult;
+}
+
+describe('max-rate search', () => {
+  const grid: RateGrid = { anchor: 1000, ratio: 2 ** 0.25, min: 50, max: 64_000 };
+
+  test('brackets by doublings, bisects to neighbouring grid points, confirms the boundary', async () => {
+    const capacity = 3000;
+    const tried: number[] = [];
+    const result = await findMaxRate({
+      grid,
+      start: 1000,
+      warm: false,
+      measure: async (rate) => (tried.push(rate), step(rate, rate <= capacity)),
+    });
+    assert.equal(result.pass, gridRate(grid, 6)); // 2828
+    assert.equal(result.fail, gridRate(grid, 7)); // 3364
+    assert.deepEqual(tried, [1000, 2000, 4000, 2828, 3364, 2828]);
+    assert.equal(result.unfinished, false);
+  });
+
+  test('a warm start moves one grid point at a time; a failed confirmation lowers the bracket', async () => {
+    let confirmations = 0;
+    const result = await findMaxRate({
+      grid,
+      start: 2000,
+      warm: true,
+      measure: async (rate, phase) => {
+        if (phase === 'confirm') confirmations++;
+        // 2000 passes once, then misses its confirmation: noise resolved downwards.
+        return step(rate, rate < 2000 || (rate === 2000 && confirmations === 0));
+      },
+    });
+    assert.equal(result.pass, gridRate(grid, 3)); // 1682
+    assert.equal(result.fail, 2000);
+  });
+
+  test('an invalid step is repeated, and counts as a miss when it stays invalid', async () => {
+    const phases: string[] = [];
+    const result = await findMaxRate({
+      grid,
+      start: 1000,
+      warm: true,
+      confirm: false,
+      measure: async (rate, phase) => (phases.push(`${rate}:${phase}`), step(rate, true, rate < 1189)),
+    });
+    assert.deepEqual(phases, ['1000:bracket', '1189:bracket', '1189:repeat', '1189:repeat']);
+    assert.equal(result.pass, 1000);
+    assert.equal(result.fail, 1189);
+  });
+
+  test(
+    'on a server of known capacity (11 in flight, 20 ms each: ~540 RPS) it converges within one grid step',
+    { timeout: 120_000 },
+    async () => {
+      const server = await startTestServer({ delayMs: 20, concurrency: 11 });
+      const testGrid: RateGrid = { anchor: 500, ratio: 1.25, min: 50, max: 5000 };
+      try {
+        const ctx: StepContext = {
+          backend: 'test',
+          workload: 'test',
+          baseUrl: server.url,
+          mix: getRoot,
+          kind: 'rate',
+          durationS: 1.5,
+          warmupS: 0.5,
+          serverPids: [server.pid],
+          slo: { p99Ms: 200, maxErrorRate: 0.01, minAchievedRatio: 0.95 },
+          interferenceLimitPercent: 400, // this test is about capacity, not about a quiet machine
+        };
+        const random = seededRandom(1);
+        let index = 0;
+        const result = await findMaxRate({
+          grid: testGrid,
+          start: 200,
+          warm: false,
+          measure: (rate) => measureStep(ctx, rate, index++, random),
+        });
+        // True capacity is 550 RPS less the timers' overshoot (~540): the bracket holds it, one grid step wide.
+        assert.equal(result.pass, 500, JSON.stringify(result.steps.map((s) => [s.target, s.slo.reasons])));
+        assert.equal(result.fail, 625);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+});
+
+test(
+  'a CPU burner started during a step is detected and the step is flagged invalid',
+  { timeout: 60_000 },
+  async () => {
+    const server = await startTestServer();
+    // Outside this process tree, like another job on the machine.
+    const shell = spawn('sh', ['-c', `"${process.execPath}" -e "for (;;) {}" >/dev/null 2>&1 & echo $!`]);
+    let out = '';
+    shell.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await once(shell, 'exit');
+    const burner = Number(out.trim());
+    assert.ok(!processTree(process.pid).includes(burner));
+    try {
+      const step = await measureStep(
+        {
+          backend: 'test',
+          workload: 'test',
+          baseUrl: server.url,
+          mix: getRoot,
+          kind: 'rate',
+          durationS: 1.5,
+          warmupS: 0.2,
+          serverPids: [server.pid],
+        },
+        100,
+        0,
+        seededRandom(1),
+      );
+      assert.equal(step.valid, false);
+      assert.ok(
+        step.invalidReasons.some((r) => r.includes('other processes took') && r.includes(`pid ${burner}`)),
+        step.invalidReasons.join('; '),
+      );
+      assert.ok(step.machine!.otherPercentAvg > 40, JSON.stringify(step.machine));
+    } finally {
+      process.kill(burner, 'SIGKILL');
+      await server.close();
+    }
+  },
+);

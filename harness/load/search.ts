@@ -1,0 +1,128 @@
+import type { StepResult } from '../results/types.ts';
+
+/**
+ * The offered rates a search may try: a geometric grid through `anchor` with `ratio` between
+ * neighbours (default 2^(1/4): four steps per doubling, a resolution of 19%). Every trial and
+ * every run tests the same points, so results line up across trials and runs.
+ */
+export interface RateGrid {
+  anchor: number;
+  ratio: number;
+  min: number;
+  max: number;
+}
+
+export const DEFAULT_GRID: RateGrid = { anchor: 1000, ratio: 2 ** 0.25, min: 50, max: 64_000 };
+
+/** The grid point of index k (k = 0 is the anchor). */
+export function gridRate(grid: RateGrid, k: number): number {
+  return Math.round(grid.anchor * grid.ratio ** k);
+}
+
+/** The index of the grid point nearest to a rate (on a log scale). */
+export function gridIndex(grid: RateGrid, rate: number): number {
+  return Math.round(Math.log(rate / grid.anchor) / Math.log(grid.ratio));
+}
+
+/** The grid's resolution as a fraction: 0.19 for four points per doubling. */
+export function gridResolution(grid: RateGrid): number {
+  return grid.ratio - 1;
+}
+
+export interface SearchOptions {
+  grid?: RateGrid;
+  /** Where to start: a previous trial's figure (warm), else a first guess (cold). */
+  start: number;
+  /** True when `start` comes from an earlier trial: move one grid point at a time around it, not by doublings. */
+  warm: boolean;
+  /** Runs one step at an offered rate; `phase` says why (recorded on the step). */
+  measure: (rate: number, phase: NonNullable<StepResult['searchPhase']>) => Promise<StepResult>;
+  /** An invalid step (load generator the limit, another process interfering) is repeated this often. Default 2. */
+  repeatInvalid?: number;
+  /** Re-test the highest passing rate once; a failed re-test lowers the bracket. Default true. */
+  confirm?: boolean;
+  /** Stop after this many steps whatever the state. Default 14. */
+  maxSteps?: number;
+}
+
+/** What a search found: the bracket around the highest rate that met the SLO. */
+export interface SearchResult {
+  /** Highest offered rate that met the SLO (confirmed when asked); null when even the lowest tried failed. */
+  pass: number | null;
+  /** Lowest offered rate above `pass` that missed it; null when the grid's top still passed. */
+  fail: number | null;
+  /** Every step run, in order (invalid and repeated ones included). */
+  steps: StepResult[];
+  /** True when the bracket was not closed within maxSteps. */
+  unfinished: boolean;
+}
+
+/**
+ * Max sustainable rate by bracketing and bisection on a fixed rate grid (NoSQLBench's findmax idea):
+ * go up (by doublings when cold, one grid point when warm) until a step misses the SLO, down until
+ * one meets it, bisect the bracket down to neighbouring grid points, then re-test the boundary
+ * once. A step that misses sets the upper bound even above a step that met it (noise is resolved
+ * conservatively); an invalid step is repeated, and counts as a miss if it stays invalid.
+ */
+export async function findMaxRate(options: SearchOptions): Promise<SearchResult> {
+  const grid = options.grid ?? DEFAULT_GRID;
+  const minK = Math.ceil(Math.log(grid.min / grid.anchor) / Math.log(grid.ratio));
+  const maxK = Math.floor(Math.log(grid.max / grid.anchor) / Math.log(grid.ratio));
+  const jump = options.warm ? 1 : Math.max(1, Math.round(Math.log(2) / Math.log(grid.ratio)));
+  const maxSteps = options.maxSteps ?? 14;
+  const steps: StepResult[] = [];
+  /** Outcomes per grid index: true met the SLO (valid), false missed it. */
+  const outcomes = new Map<number, boolean[]>();
+  let confirmations = options.confirm === false ? 0 : 1;
+
+  const test = async (k: number, phase: NonNullable<StepResult['searchPhase']>): Promise<void> => {
+    const rate = gridRate(grid, k);
+    let step = await options.measure(rate, phase);
+    steps.push(step);
+    for (let repeat = 0; !step.valid && repeat < (options.repeatInvalid ?? 2) && steps.length < maxSteps; repeat++) {
+      step = await options.measure(rate, 'repeat');
+      steps.push(step);
+    }
+    const met = step.valid && step.slo.met;
+    outcomes.set(k, [...(outcomes.get(k) ?? []), met]);
+  };
+  const bracket = (): { lo: number | null; hi: number | null } => {
+    const fails = [...outcomes].filter(([, o]) => o.includes(false)).map(([k]) => k);
+    const hi = fails.length > 0 ? Math.min(...fails) : null;
+    const passes = [...outcomes].filter(([k, o]) => !o.includes(false) && (hi === null || k < hi)).map(([k]) => k);
+    return { lo: passes.length > 0 ? Math.max(...passes) : null, hi };
+  };
+
+  await test(Math.min(maxK, Math.max(minK, gridIndex(grid, options.start))), 'bracket');
+  while (steps.length < maxSteps) {
+    const { lo, hi } = bracket();
+    if (lo === null) {
+      if (hi! <= minK) break; // even the lowest rate misses
+      await test(Math.max(minK, hi! - jump), 'bracket');
+    } else if (hi === null) {
+      if (lo >= maxK) break; // the grid's top still passes
+      await test(Math.min(maxK, lo + jump), 'bracket');
+    } else if (hi - lo > 1) {
+      await test(Math.floor((lo + hi) / 2), 'bisect');
+    } else if (confirmations > 0 && outcomes.get(lo)!.length < 2) {
+      confirmations--;
+      await test(lo, 'confirm');
+    } else {
+      const { lo: pass, hi: fail } = bracket();
+      return {
+        pass: pass === null ? null : gridRate(grid, pass),
+        fail: fail === null ? null : gridRate(grid, fail),
+        steps,
+        unfinished: false,
+      };
+    }
+  }
+  const { lo, hi } = bracket();
+  const closed = (lo === null && hi !== null && hi <= minK) || (hi === null && lo !== null && lo >= maxK);
+  return {
+    pass: lo === null ? null : gridRate(grid, lo),
+    fail: hi === null ? null : gridRate(grid, hi),
+    steps,
+    unfinished: !closed,
+  };
+}

@@ -1,0 +1,93 @@
+import { DEFAULT_SLO } from '../load/ladder.ts';
+
+/**
+ * The command-line flags that shape a load scenario, shared by `load` and `compare` so both
+ * spell and check them alike. Flags win over a scenario file or a recorded run.
+ */
+export const SCENARIO_FLAG_OPTIONS = {
+  kind: { type: 'string' },
+  steps: { type: 'string' },
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  connections: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  distribution: { type: 'string' },
+  'max-id': { type: 'string', multiple: true },
+  'slo-p99': { type: 'string' },
+  'slo-errors': { type: 'string' },
+  'stop-after': { type: 'string' },
+  'request-seed': { type: 'string' },
+  'slow-fraction': { type: 'string' },
+  'slow-ms': { type: 'string' },
+  'read-back': { type: 'string' },
+  profile: { type: 'string' },
+  'profile-step': { type: 'string' },
+} as const;
+
+export const SCENARIO_FLAG_HELP = `  --kind rate|concurrency open model (offered RPS) or closed model (connections); default rate
+  --steps LIST            offered RPS or connections per step, e.g. 500,1000,2000
+  --duration S            measured seconds per step
+  --warmup S              warm-up seconds per step, excluded from figures
+  --connections N         connection pool of rate steps (default rate/10, 16..1024)
+  --timeout-ms MS         request timeout (default 10000)
+  --distribution D        ids drawn uniform | zipfian | last10 (default last10)
+  --max-id W=N            workload W's servers hold records 1..N (overrides the scale; repeatable)
+  --slo-p99 MS            default ${DEFAULT_SLO.p99Ms}
+  --slo-errors FRACTION   default ${DEFAULT_SLO.maxErrorRate}
+  --stop-after N          stop a ladder after N consecutive SLO misses (0 = run every step)
+  --request-seed N        seed of the request generator: which ids and bodies are sent (default 1)
+  --slow-fraction F       a deliberately slow request class: this fraction of requests (0..0.5) keeps the
+                          API process serving it busy for --slow-ms of CPU (GET /experiment/busy)
+  --slow-ms MS            CPU per slow request (default 50)
+  --read-back F           write workloads: fraction of requests reading back what the run created
+  --profile doctor|flame  re-run one step (--profile-step, default the best step) under clinic`;
+
+type FlagValues = Partial<Record<keyof typeof SCENARIO_FLAG_OPTIONS, string | string[] | undefined>>;
+
+/** Scenario fields from the flags; numbers that are not numbers stay NaN so validation names the field. */
+export function scenarioOverrides(values: FlagValues): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  const text = (flag: keyof typeof SCENARIO_FLAG_OPTIONS): string | undefined => {
+    const v = values[flag];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const num = (v: string): number => (v.trim() === '' ? Number.NaN : Number(v));
+  const set = (flag: keyof typeof SCENARIO_FLAG_OPTIONS, field: string, convert: (v: string) => unknown = num) => {
+    const v = text(flag);
+    if (v !== undefined) o[field] = convert(v);
+  };
+  set('kind', 'stepKind', (v) => v);
+  set('steps', 'stepValues', (v) => v.split(',').map(num));
+  set('duration', 'stepDurationS');
+  set('warmup', 'warmupS');
+  set('connections', 'connections');
+  set('timeout-ms', 'requestTimeoutMs');
+  set('distribution', 'idDistribution', (v) => v);
+  set('stop-after', 'stopAfterFailedSteps');
+  set('request-seed', 'requestSeed');
+  set('slow-fraction', 'slowFraction');
+  set('slow-ms', 'slowBusyMs');
+  set('read-back', 'readBackFraction');
+  set('profile', 'profile', (v) => v);
+  set('profile-step', 'profileStep');
+  const maxIds = values['max-id'];
+  if (Array.isArray(maxIds) && maxIds.length > 0) {
+    o.maxIds = Object.fromEntries(
+      maxIds
+        .flatMap((entry) => entry.split(','))
+        .map((pair) => {
+          const [workload = '', count = ''] = pair.split('=');
+          return [workload.trim(), num(count)];
+        }),
+    );
+  }
+  const p99 = text('slo-p99');
+  const errors = text('slo-errors');
+  if (p99 !== undefined || errors !== undefined) {
+    o.slo = {
+      ...(p99 !== undefined && { p99Ms: num(p99) }),
+      ...(errors !== undefined && { maxErrorRate: num(errors) }),
+    };
+  }
+  return o;
+}
