@@ -15,7 +15,7 @@ import type {
 } from '../../core/workloads/catalog/index.ts';
 import { catalogDataset } from '../../core/workloads/catalog/dataset.ts';
 import type { OverviewRecord } from '../../core/workloads/overview/index.ts';
-import { endpointForTest } from '../../harness/servers/endpoints.ts';
+import { endpointForTest } from '../../harness/provision/index.ts';
 import { createMemoryBackend } from '../memory/index.ts';
 import { parseCassandraUrl } from './cassandra-session.ts';
 import { createCassandraBackend } from './index.ts';

@@ -14,7 +14,7 @@ import type {
 } from '../../core/workloads/catalog/index.ts';
 import type { FeatureRow } from '../../core/workloads/catalog/index.ts';
 import type { OverviewRecord } from '../../core/workloads/overview/index.ts';
-import { endpointForTest } from '../../harness/servers/endpoints.ts';
+import { endpointForTest } from '../../harness/provision/index.ts';
 import { createMemoryBackend } from '../memory/index.ts';
 import { createMongoBackend } from './index.ts';
 

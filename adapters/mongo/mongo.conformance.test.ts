@@ -1,5 +1,5 @@
 import { runConformance } from '../../core/conformance/index.ts';
-import { endpointForTest } from '../../harness/servers/endpoints.ts';
+import { endpointForTest } from '../../harness/provision/index.ts';
 import { createMongoBackend } from './index.ts';
 
 const { endpoint, skip } = endpointForTest('mongo');

@@ -8,7 +8,7 @@ import type { Backend, LoadProgress } from '../../core/backend.ts';
 import { BackendUnavailableError, ConflictError } from '../../core/errors.ts';
 import type { CatalogSource, ProductRow } from '../../core/workloads/catalog/index.ts';
 import type { UsageInput } from '../../core/workloads/usages/index.ts';
-import { endpointForTest } from '../../harness/servers/endpoints.ts';
+import { endpointForTest } from '../../harness/provision/index.ts';
 import { syntheticCatalog, syntheticCatalogCounts } from './bench/synthetic-catalog.ts';
 import { copyText, copyTextArray } from './copy-encoding.ts';
 import { createPostgresBackend } from './index.ts';

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import type { Backend } from '../../core/backend.ts';
 import { runConformance } from '../../core/conformance/index.ts';
-import { endpointForTest } from '../../harness/servers/endpoints.ts';
+import { endpointForTest } from '../../harness/provision/index.ts';
 import { createCassandraBackend } from '../cassandra/index.ts';
 import { createMemoryBackend } from '../memory/index.ts';
 import { createMongoBackend } from '../mongo/index.ts';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BACKEND_NAMES, createBackend, isBackendName } from '../../adapters/registry.ts';
+import { BACKEND_NAMES, createBackend, isBackendName } from '../backends/index.ts';
 import { WORKLOADS } from '../../core/workloads/index.ts';
 import { importWorkload } from '../dataset/index.ts';
 import { integerFlag, progressPrinter, UsageError, workloadFlag } from './flags.ts';

@@ -7,7 +7,7 @@ import { UsageError } from './flags.ts';
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   serve: { summary: 'serve the API on one backend', load: () => import('./serve.ts') },
-  servers: { summary: 'install|up|down|status database servers', load: () => import('../servers/cli.ts') },
+  servers: { summary: 'install|up|down|status database servers', load: () => import('./servers.ts') },
   seed: { summary: 'seed a workload into a backend', load: () => import('./seed.ts') },
   import: { summary: 'import the Atelier CSV files into a backend', load: () => import('./import.ts') },
   verify: { summary: 'check that every backend answers like the memory reference', load: () => import('./verify.ts') },

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BACKEND_NAMES, createBackend, isBackendName } from '../../adapters/registry.ts';
+import { BACKEND_NAMES, createBackend, isBackendName } from '../backends/index.ts';
 import { describeScale, seedWorkload } from '../dataset/index.ts';
 import { FLAG_HELP, integerFlag, progressPrinter, scaleFlag, UsageError, workloadFlag } from './flags.ts';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BACKEND_NAMES, createBackend, isBackendName } from '../../adapters/registry.ts';
+import { BACKEND_NAMES, createBackend, isBackendName } from '../backends/index.ts';
 import { withCache } from '../../adapters/redis-cache/index.ts';
 import type { Backend } from '../../core/backend.ts';
 import { serve } from '../../core/http/index.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { RunResult } from '../results/index.ts';
-import { endpointForTest } from '../servers/endpoints.ts';
+import { endpointForTest } from '../provision/index.ts';
 import { comparePlan, inputFromRecord, mergeInputs, PRESETS, runCompare } from './index.ts';
 
 const quiet = (): void => {};

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createBackend, type BackendName } from '../../adapters/registry.ts';
+import { createBackend, type BackendName } from '../backends/index.ts';
 import type { Backend } from '../../core/backend.ts';
 import { workload as workloadNamed } from '../../core/workloads/index.ts';
 import { seedWorkload } from '../dataset/index.ts';

@@ -1,4 +1,4 @@
-import type { BackendName } from '../../adapters/registry.ts';
+import type { BackendName } from '../backends/index.ts';
 import { clearCache } from '../../adapters/redis-cache/index.ts';
 import { seededRandom, workload as workloadNamed } from '../../core/workloads/index.ts';
 import { driveStep, rateConnections, type StepObservations } from '../load/index.ts';

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVER_OF, type BackendName } from '../../adapters/registry.ts';
+import { SERVER_OF, type BackendName } from '../backends/index.ts';
 import { pinLoadGenerator, pinTrees, placementRecord, planPlacement, signalGroups } from '../placement/index.ts';
 import { ownedPids, provisionServers, type ProvisionedSet } from '../provision/index.ts';
 import { renderReport, type RenderedReport } from '../report/index.ts';
 import { newRunResult, writeRun, type RunResult } from '../results/index.ts';
 import { runScenario, type LoadTarget } from '../runner/index.ts';
 import { scenarioRecord } from '../scenario/index.ts';
-import type { ServerKind } from '../servers/endpoints.ts';
+import type { ServerKind } from '../provision/index.ts';
 import { memoryLayoutProblem, topologyLabel } from '../topology/index.ts';
 import { VerifyMismatchError, type VerifyReport } from '../verify/index.ts';
 import { calibrationRecord, twinLabel } from './calibration.ts';

@@ -1,7 +1,7 @@
 import { checkScale, DEFAULT_SCALE } from '../../core/dataset/index.ts';
 import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../../core/workloads/index.ts';
-import { BACKEND_NAMES, isBackendName, type BackendName } from '../../adapters/registry.ts';
-import type { ProvisionMode } from '../provision/index.ts';
+import { BACKEND_NAMES, isBackendName, type BackendName } from '../backends/index.ts';
+import type { ProvisionMode, ServerKind } from '../provision/index.ts';
 import type { CompareSettings, ScenarioRecord } from '../results/index.ts';
 import { DEFAULT_STEP_VALUES, parseScenario, type Scenario } from '../scenario/index.ts';
 import { SINGLE_PROCESS, topologyLabel, type Topology } from '../topology/index.ts';
@@ -46,7 +46,7 @@ export interface ComparePlan {
   resultsDir: string;
   runId?: string;
   javaHeap?: string;
-  externalUrls?: Partial<Record<'postgres' | 'cassandra' | 'mongo' | 'redis', string>>;
+  externalUrls?: Partial<Record<ServerKind, string>>;
   allowReset?: boolean;
   /** Render charts and reports at the end. Default true. */
   report?: boolean;

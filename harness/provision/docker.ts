@@ -1,23 +1,12 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT, type ServerKind } from '../servers/endpoints.ts';
-import { waitUntilAnswering } from './probes.ts';
+import { REPO_ROOT } from './install-paths.ts';
+import { serverKind, type ServerKind } from './kinds/index.ts';
+import { waitUntilAnswering } from './readiness.ts';
 import type { ProvisionedServer, ProvisionOptions, Provisioner } from './types.ts';
 
 const run = promisify(execFile);
-
-/** The compose service and container port of each kind (docker-compose.yml at the repo root). */
-const SERVICES: Record<ServerKind, { service: string; containerPort: number; url: (port: number) => string }> = {
-  postgres: {
-    service: 'postgres',
-    containerPort: 5432,
-    url: (p) => `postgres://storebench:storebench@127.0.0.1:${p}/storebench`,
-  },
-  cassandra: { service: 'cassandra', containerPort: 9042, url: (p) => `cassandra://127.0.0.1:${p}/datacenter1` },
-  mongo: { service: 'mongo', containerPort: 27017, url: (p) => `mongodb://127.0.0.1:${p}/` },
-  redis: { service: 'redis', containerPort: 6379, url: (p) => `redis://127.0.0.1:${p}` },
-};
 
 const COMPOSE_PROJECT = 'storebench';
 
@@ -40,11 +29,11 @@ export async function dockerEngineAnswers(): Promise<boolean> {
 
 /** Stops and removes the compose service of `kind` (its named volume stays). */
 export async function stopDockerService(kind: ServerKind): Promise<void> {
-  await compose(['rm', '--stop', '--force', SERVICES[kind].service], 120_000);
+  await compose(['rm', '--stop', '--force', serverKind(kind).compose.service], 120_000);
 }
 
 /**
- * One compose service per kind: `docker compose up -d --wait <service>` (waits for its healthcheck),
+ * One compose service per kind (its descriptor's `compose`): `docker compose up -d --wait <service>` (waits for its healthcheck),
  * then a real query through the published loopback port. `stop()` stops the service and removes its
  * container; named volumes stay (they are the user's data).
  */
@@ -58,7 +47,8 @@ export class DockerProvisioner implements Provisioner {
   }
 
   async start(kind: ServerKind, options: ProvisionOptions = {}): Promise<ProvisionedServer> {
-    const { service, containerPort, url } = SERVICES[kind];
+    const descriptor = serverKind(kind);
+    const { service, containerPort, url } = descriptor.compose;
     const started = Date.now();
     const timeoutMs = options.readyTimeoutMs ?? 180_000;
     await compose(['up', '-d', '--wait', service], timeoutMs);
@@ -66,7 +56,7 @@ export class DockerProvisioner implements Provisioner {
     const port = Number(/:(\d+)\s*$/.exec(stdout.trim())?.[1]);
     if (!port) throw new Error(`docker compose port ${service} ${containerPort} gave no port: ${stdout}`);
     const endpointUrl = url(port);
-    const { version } = await waitUntilAnswering(kind, endpointUrl, { timeoutMs });
+    const { version } = await waitUntilAnswering(descriptor, endpointUrl, { timeoutMs });
     return {
       endpoint: { kind, url: endpointUrl, provisioner: 'docker', version, startupMs: Date.now() - started },
       startupMs: Date.now() - started,

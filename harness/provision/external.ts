@@ -1,8 +1,11 @@
-import { findEndpoint, type ServerKind } from '../servers/endpoints.ts';
-import { probeVersion } from './probes.ts';
+import { serverKind, type ServerKind } from './kinds/index.ts';
 import type { ProvisionedServer, ProvisionOptions, Provisioner } from './types.ts';
 
-const ENV_NAME = (kind: ServerKind): string => `STOREBENCH_${kind.toUpperCase()}_URL`;
+/** What to say when no URL is known for `kind`. */
+function noUrl(kind: ServerKind): string {
+  const { envVar, urlExample } = serverKind(kind);
+  return `pass one or set ${envVar} (e.g. ${urlExample})`;
+}
 
 /**
  * A server the user already runs. Never started, stopped or wiped by us: `resettable` is true only
@@ -13,18 +16,19 @@ export class ExternalProvisioner implements Provisioner {
 
   constructor(private readonly urls: Partial<Record<ServerKind, string>> = {}) {}
 
+  /** An explicit URL, else one given to the constructor (`--<kind>-url`), else STOREBENCH_<KIND>_URL. */
   private urlFor(kind: ServerKind, options: ProvisionOptions): string | undefined {
-    return options.url ?? this.urls[kind] ?? (process.env[ENV_NAME(kind)] ? findEndpoint(kind)?.url : undefined);
+    return options.url ?? this.urls[kind] ?? process.env[serverKind(kind).envVar];
   }
 
   unavailableReason(kind: ServerKind): Promise<string | null> {
-    return Promise.resolve(this.urlFor(kind, {}) ? null : `no URL for ${kind}: pass one or set ${ENV_NAME(kind)}`);
+    return Promise.resolve(this.urlFor(kind, {}) ? null : `no URL for ${kind}: ${noUrl(kind)}`);
   }
 
   async start(kind: ServerKind, options: ProvisionOptions = {}): Promise<ProvisionedServer> {
     const url = this.urlFor(kind, options);
-    if (!url) throw new Error(`no URL for external ${kind}: pass one or set ${ENV_NAME(kind)}`);
-    const version = await probeVersion(kind, url, options.readyTimeoutMs ?? 10_000);
+    if (!url) throw new Error(`no URL for external ${kind}: ${noUrl(kind)}`);
+    const version = await serverKind(kind).probe(url, options.readyTimeoutMs ?? 10_000);
     return {
       endpoint: { kind, url, provisioner: 'external', version },
       startupMs: 0,

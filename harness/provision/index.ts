@@ -1,74 +1,32 @@
-import type { ServerEndpoint, ServerKind } from '../servers/endpoints.ts';
-import { DockerProvisioner, dockerEngineAnswers } from './docker.ts';
-import { ExternalProvisioner } from './external.ts';
-import { LocalProvisioner, missingForLocal } from './local/index.ts';
-import type { ProvisionedServer, ProvisionMode, ProvisionOptions, Provisioner } from './types.ts';
-
-export type { ProvisionedServer, ProvisionMode, ProvisionOptions, Provisioner } from './types.ts';
+export type {
+  ProvisionedServer,
+  ProvisionMode,
+  ProvisionOptions,
+  Provisioner,
+  ServerEndpoint,
+  ServerKindDescriptor,
+} from './types.ts';
+export {
+  isServerKind,
+  POSTGRES_SETTINGS,
+  SERVER_KIND_NAMES,
+  SERVER_KINDS,
+  serverKind,
+  type ServerKind,
+} from './kinds/index.ts';
+export { provisionerFor, provisionServers, type ProvisionedSet } from './provisioners.ts';
 export { assertResettable, ExternalProvisioner } from './external.ts';
 export { DockerProvisioner, dockerEngineAnswers, stopDockerService } from './docker.ts';
-export { LocalProvisioner, missingForLocal, POSTGRES_SETTINGS, serversHome } from './local/index.ts';
-export { probeVersion, waitUntilAnswering } from './probes.ts';
+export { LocalProvisioner, missingForLocal } from './local/index.ts';
+export { REPO_ROOT, serversHome } from './install-paths.ts';
+export { waitUntilAnswering } from './readiness.ts';
 export { ownedCount, ownedPids, stopAllOwned } from './process-registry.ts';
-
-/**
- * The provisioner for a mode. `auto`: docker when an engine answers, else local when every kind
- * asked for is installed, else an error naming exactly what to install.
- */
-export async function provisionerFor(
-  mode: ProvisionMode,
-  kinds: readonly ServerKind[],
-  externalUrls: Partial<Record<ServerKind, string>> = {},
-): Promise<Provisioner> {
-  switch (mode) {
-    case 'docker':
-      return new DockerProvisioner();
-    case 'local':
-      return new LocalProvisioner();
-    case 'external':
-      return new ExternalProvisioner(externalUrls);
-    case 'auto': {
-      if (await dockerEngineAnswers()) return new DockerProvisioner();
-      const missing = kinds.map((k) => missingForLocal(k)).filter((m): m is string => m !== null);
-      if (missing.length === 0) return new LocalProvisioner();
-      throw new Error(
-        `no Docker engine answers and native servers are missing:\n  - ${missing.join('\n  - ')}\n` +
-          'install them (Debian/Ubuntu, root): bash scripts/servers/install — or start Docker and use docker-compose.yml',
-      );
-    }
-  }
-}
-
-/** Servers started together; `stop()` stops all of them (in parallel) and is safe to call twice. */
-export interface ProvisionedSet {
-  servers: ProvisionedServer[];
-  endpoints: Partial<Record<ServerKind, ServerEndpoint>>;
-  stop(): Promise<void>;
-}
-
-/**
- * Starts (or finds) one server per kind, in parallel, through the provisioner of `mode`.
- * If any fails, the others are stopped before the error is thrown. Servers a harness run starts
- * itself are also stopped on SIGINT/SIGTERM/exit (see process-registry.ts) unless `detached`.
- */
-export async function provisionServers(
-  kinds: readonly ServerKind[],
-  options: ProvisionOptions & { mode?: ProvisionMode; externalUrls?: Partial<Record<ServerKind, string>> } = {},
-): Promise<ProvisionedSet> {
-  const provisioner = await provisionerFor(options.mode ?? 'auto', kinds, options.externalUrls);
-  const results = await Promise.allSettled(kinds.map((kind) => provisioner.start(kind, options)));
-  const servers = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const stop = async (): Promise<void> => {
-    await Promise.allSettled(servers.map((s) => s.stop()));
-  };
-  const failures = results.flatMap((r, i) =>
-    r.status === 'rejected' ? [`${kinds[i]}: ${String((r.reason as Error)?.message ?? r.reason)}`] : [],
-  );
-  if (failures.length > 0) {
-    await stop();
-    throw new Error(`could not provision via ${provisioner.name}:\n${failures.join('\n')}`);
-  }
-  const endpoints: Partial<Record<ServerKind, ServerEndpoint>> = {};
-  for (const server of servers) endpoints[server.endpoint.kind] = server.endpoint;
-  return { servers, endpoints, stop };
-}
+export { endpointForTest, findEndpoint, readServerState, stateFile, type ServerState } from './state.ts';
+export {
+  downServers,
+  installServers,
+  serversStatus,
+  upServers,
+  type ServersEvent,
+  type ServersReporter,
+} from './detached-servers.ts';

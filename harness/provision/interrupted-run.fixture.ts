@@ -1,10 +1,9 @@
 // Child process for provision.test.ts: provisions servers the way a harness run does (attached,
 // registered for cleanup), prints what it started as one JSON line, then waits to be interrupted.
-import { SERVER_KINDS, type ServerKind } from '../servers/endpoints.ts';
-import { provisionServers } from './index.ts';
+import { isServerKind, provisionServers } from './index.ts';
 
-const kinds = (process.argv[2] ?? 'postgres,redis').split(',') as ServerKind[];
-if (!kinds.every((k) => SERVER_KINDS.includes(k))) throw new Error(`bad kinds ${kinds.join(',')}`);
+const kinds = (process.argv[2] ?? 'postgres,redis').split(',');
+if (!kinds.every(isServerKind)) throw new Error(`bad kinds ${kinds.join(',')}`);
 const set = await provisionServers(kinds, { mode: 'local', javaHeap: '512M' });
 console.log(
   JSON.stringify(Object.values(set.endpoints).map((e) => ({ kind: e.kind, pid: e.pid, dataDir: e.dataDir }))),

@@ -8,7 +8,7 @@ import cassandra from 'cassandra-driver';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
-import { REPO_ROOT, SERVER_KINDS, type ServerKind } from '../servers/endpoints.ts';
+import { parseCassandraUrl } from '../../adapters/cassandra/index.ts';
 import {
   assertResettable,
   dockerEngineAnswers,
@@ -17,10 +17,12 @@ import {
   missingForLocal,
   ownedCount,
   provisionerFor,
+  REPO_ROOT,
+  SERVER_KIND_NAMES,
+  type ServerKind,
 } from './index.ts';
+import { startLocalRedis } from './kinds/redis.ts';
 import { isAlive } from './local/launch.ts';
-import { startLocalRedis } from './local/redis.ts';
-import { parseCassandraUrl } from './probes.ts';
 
 /** Installed binaries are required under CI=true; locally a missing one skips loudly. */
 function skipReason(kinds: readonly ServerKind[]): string | undefined {
@@ -75,8 +77,12 @@ async function roundTrip(kind: ServerKind, url: string): Promise<void> {
       return;
     }
     case 'cassandra': {
-      const { host, port, dataCenter } = parseCassandraUrl(url);
-      const client = new cassandra.Client({ contactPoints: [`${host}:${port}`], localDataCenter: dataCenter });
+      const { hosts, port, datacenter } = parseCassandraUrl(url);
+      const client = new cassandra.Client({
+        contactPoints: hosts,
+        localDataCenter: datacenter,
+        protocolOptions: { port },
+      });
       try {
         await client.execute(
           `CREATE KEYSPACE t WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
@@ -93,14 +99,14 @@ async function roundTrip(kind: ServerKind, url: string): Promise<void> {
 }
 
 describe('local provisioner', () => {
-  const skip = skipReason(SERVER_KINDS);
+  const skip = skipReason(SERVER_KIND_NAMES);
 
   test(
     'starts all four servers on their own ports, they serve data, stop leaves nothing',
     { skip, timeout: 180_000 },
     async () => {
       const provisioner = new LocalProvisioner();
-      const servers = await Promise.all(SERVER_KINDS.map((k) => provisioner.start(k, { javaHeap: '512M' })));
+      const servers = await Promise.all(SERVER_KIND_NAMES.map((k) => provisioner.start(k, { javaHeap: '512M' })));
       try {
         for (const server of servers) {
           const { endpoint } = server;
@@ -204,7 +210,7 @@ describe('auto provisioner', () => {
       t.skip('a Docker engine answers here: auto picks docker');
       return;
     }
-    if (!skipReason(SERVER_KINDS)) assert.equal((await provisionerFor('auto', SERVER_KINDS)).name, 'local');
+    if (!skipReason(SERVER_KIND_NAMES)) assert.equal((await provisionerFor('auto', SERVER_KIND_NAMES)).name, 'local');
     const saved = process.env.STOREBENCH_SERVERS_HOME;
     process.env.STOREBENCH_SERVERS_HOME = '/nonexistent/storebench';
     try {

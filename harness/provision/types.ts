@@ -1,4 +1,19 @@
-import type { ServerEndpoint, ServerKind } from '../servers/endpoints.ts';
+import type { ServerKind } from './kinds/index.ts';
+
+/** How to reach one running server; `url` has the form of its kind's `urlExample`. */
+export interface ServerEndpoint {
+  kind: ServerKind;
+  url: string;
+  provisioner: 'docker' | 'local' | 'external';
+  /** What actually answers, e.g. `PostgreSQL 15.18` or `FerretDB 1.24.1 (SQLite)`. */
+  version?: string;
+  pid?: number;
+  dataDir?: string;
+  /** Milliseconds from spawn to the first real query answering (local provisioner). */
+  startupMs?: number;
+  /** The server's own log (local provisioner). */
+  logFile?: string;
+}
 
 /** How servers are obtained: `auto` picks docker when an engine answers, else local binaries. */
 export type ProvisionMode = 'docker' | 'local' | 'external' | 'auto';
@@ -40,4 +55,30 @@ export interface Provisioner {
   /** Null when it can run `kind` here, else a sentence saying exactly what is missing. */
   unavailableReason(kind: ServerKind): Promise<string | null>;
   start(kind: ServerKind, options?: ProvisionOptions): Promise<ProvisionedServer>;
+}
+
+/**
+ * Everything storebench knows about one kind of database server, one module per kind under kinds/.
+ * The docker, local and external provisioners and `storebench servers` only loop over SERVER_KINDS.
+ */
+export interface ServerKindDescriptor<Name extends string = string> {
+  /** `--backend` of `storebench servers`, the key of the state file and of a provisioned set. */
+  readonly name: Name;
+  /** The env var holding the URL of a server the user runs (STOREBENCH_<KIND>_URL); it wins over the state file. */
+  readonly envVar: string;
+  /** The URL form, as an example: what `envVar`, `--<kind>-url` and `ServerEndpoint.url` hold. */
+  readonly urlExample: string;
+  /** Its service in docker-compose.yml, the port it listens on in the container, its URL on the published port. */
+  readonly compose: { readonly service: string; readonly containerPort: number; url(hostPort: number): string };
+  /** How long a SIGTERM may take before SIGKILL (Cassandra flushes memtables on the way down). */
+  readonly stopGraceMs: number;
+  /**
+   * A real query proving the server answers, resolving to the version it reports. An open port is
+   * not enough: Cassandra opens its native port before it serves queries.
+   */
+  probe(url: string, timeoutMs: number): Promise<string>;
+  /** What is missing to run it natively here, as a sentence naming what to install; null when installed. */
+  missingForLocal(): string | null;
+  /** Starts it natively in a fresh temp dir on a free loopback port (through local/launch.ts). */
+  startLocal(options: ProvisionOptions): Promise<ProvisionedServer>;
 }

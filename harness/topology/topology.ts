@@ -1,4 +1,4 @@
-import { createBackend, isBackendName, SERVER_OF } from '../../adapters/registry.ts';
+import { createBackend, isBackendName, SERVER_OF } from '../backends/index.ts';
 import type { Backend } from '../../core/backend.ts';
 import { startApiProcess, type ApiProcess, type ApiProcessOptions } from './api-process.ts';
 import { processTree } from '../load/index.ts';

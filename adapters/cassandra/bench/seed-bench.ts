@@ -11,7 +11,7 @@ import type { LoadProgress, WorkloadName } from '../../../core/backend.ts';
 import { catalogDataset } from '../../../core/workloads/catalog/dataset.ts';
 import { overviewDataset } from '../../../core/workloads/overview/dataset.ts';
 import { usagesDataset } from '../../../core/workloads/usages/dataset.ts';
-import { findEndpoint } from '../../../harness/servers/endpoints.ts';
+import { findEndpoint } from '../../../harness/provision/index.ts';
 import { createCassandraBackend } from '../index.ts';
 
 const [workload, scale = 'small', ...flags] = process.argv.slice(2) as [WorkloadName, string, ...string[]];

@@ -12,7 +12,7 @@ import type { Backend, LoadProgress, WorkloadName } from '../../../core/backend.
 import { catalogDataset } from '../../../core/workloads/catalog/dataset.ts';
 import { overviewDataset } from '../../../core/workloads/overview/dataset.ts';
 import { usagesDataset } from '../../../core/workloads/usages/dataset.ts';
-import { findEndpoint } from '../../../harness/servers/endpoints.ts';
+import { findEndpoint } from '../../../harness/provision/index.ts';
 import { BSON, MongoClient } from 'mongodb';
 import { COLLECTIONS } from '../documents.ts';
 import { createMongoBackend } from '../index.ts';

@@ -12,7 +12,7 @@ import type { LoadProgress, WorkloadName } from '../../../core/backend.ts';
 import { catalogDataset } from '../../../core/workloads/catalog/dataset.ts';
 import { overviewDataset } from '../../../core/workloads/overview/dataset.ts';
 import { usagesDataset } from '../../../core/workloads/usages/dataset.ts';
-import { findEndpoint } from '../../../harness/servers/endpoints.ts';
+import { findEndpoint } from '../../../harness/provision/index.ts';
 import { STYLES_SQL } from '../catalog-store.ts';
 import { createPostgresBackend } from '../index.ts';
 import { tablesOf } from '../schema.ts';

@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import type { ServerEndpoint, ServerKind } from '../../servers/endpoints.ts';
+import type { ServerKind } from '../kinds/index.ts';
 import { killGroup, registerOwned } from '../process-registry.ts';
-import { waitUntilAnswering } from '../probes.ts';
-import type { ProvisionedServer } from '../types.ts';
+import { waitUntilAnswering } from '../readiness.ts';
+import type { ProvisionedServer, ServerEndpoint, ServerKindDescriptor } from '../types.ts';
 
 /** What one native server needs to be started, awaited and cleaned up. */
 export interface LaunchSpec {
-  kind: ServerKind;
+  /** Its name, probe and stop grace period. */
+  kind: ServerKindDescriptor<ServerKind>;
   command: string;
   args: string[];
   /** Temp dir holding all its data and its log; removed on stop. */
@@ -21,8 +22,6 @@ export interface LaunchSpec {
   gid?: number;
   env?: NodeJS.ProcessEnv;
   readyTimeoutMs: number;
-  /** How long a SIGTERM may take before SIGKILL (Cassandra flushes memtables on the way down). */
-  stopGraceMs: number;
   /** Overrides what the probe reports, for stand-ins whose self-reported version misleads. */
   versionLabel?: (probed: string) => string;
   /** Runs once the server answers, before it is handed out (e.g. CREATE DATABASE). */
@@ -143,7 +142,7 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
-      await terminate(pid, spec.stopGraceMs, spec.detached ? undefined : child);
+      await terminate(pid, spec.kind.stopGraceMs, spec.detached ? undefined : child);
       rmSync(spec.dir, { recursive: true, force: true });
       unregister();
     })();
@@ -163,8 +162,8 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
     const ownDeadline = Date.now() + spec.readyTimeoutMs;
     while (!listenerOwnedBy(pid, spec.port)) {
       const dead = isDead();
-      if (dead) throw new Error(`${spec.kind} exited before answering: ${dead}`);
-      if (Date.now() > ownDeadline) throw new Error(`${spec.kind} never listened on 127.0.0.1:${spec.port}`);
+      if (dead) throw new Error(`${spec.kind.name} exited before answering: ${dead}`);
+      if (Date.now() > ownDeadline) throw new Error(`${spec.kind.name} never listened on 127.0.0.1:${spec.port}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     const { version } = await waitUntilAnswering(spec.kind, spec.probeUrl, {
@@ -173,7 +172,7 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
     });
     await spec.afterReady?.();
     const endpoint: ServerEndpoint = {
-      kind: spec.kind,
+      kind: spec.kind.name,
       url: spec.endpointUrl,
       provisioner: 'local',
       version: spec.versionLabel ? spec.versionLabel(version) : version,
@@ -191,6 +190,6 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
     const tail = existsSync(spec.logFile) ? logTail(spec.logFile) : '';
     await stop();
     const message = (error as Error).message;
-    throw new Error(message.includes('log ') ? message : `${message}\n--- ${spec.kind} log tail ---\n${tail}`);
+    throw new Error(message.includes('log ') ? message : `${message}\n--- ${spec.kind.name} log tail ---\n${tail}`);
   }
 }

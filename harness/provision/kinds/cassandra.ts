@@ -1,10 +1,16 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import cassandraDriver from 'cassandra-driver';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseCassandraUrl } from '../../../adapters/cassandra/index.ts';
+import { INSTALL_HINT, javaBinary, missingJava, pomProperty, serversHome } from '../install-paths.ts';
+import { launch } from '../local/launch.ts';
 import { freeLoopbackPort } from '../ports.ts';
-import type { ProvisionedServer, ProvisionOptions } from '../types.ts';
-import { cassandraLibDir, javaBinary } from './install-paths.ts';
-import { launch } from './launch.ts';
+import type { ProvisionedServer, ProvisionOptions, ServerKindDescriptor } from '../types.ts';
+
+/** The version scripts/servers/install fetches, and where its jars land. */
+const cassandraVersion = (): string => pomProperty('cassandra', 'cassandra.version');
+const cassandraLibDir = (): string => join(serversHome(), `cassandra-${cassandraVersion()}`, 'lib');
 
 /** The JVM flags of Cassandra 5.0's conf/jvm17-server.options (GC + the module exports it needs on Java 17). */
 export const CASSANDRA_JVM17_OPTIONS: readonly string[] = [
@@ -50,7 +56,7 @@ export const CASSANDRA_JVM17_OPTIONS: readonly string[] = [
 
 /** A single-node cassandra.yaml: everything under `dir`, loopback only, our own ports. */
 export function cassandraYaml(dir: string, nativePort: number, storagePort: number): string {
-  return `# written by storebench for one run; see harness/provision/local/cassandra.ts
+  return `# written by storebench for one run; see harness/provision/kinds/cassandra.ts
 cluster_name: storebench
 num_tokens: 16
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
@@ -92,7 +98,7 @@ const LOGBACK = (logFile: string): string => `<configuration>
  * Cassandra 5.0 from the jars scripts/servers/install fetched, as a plain JVM with a fixed heap
  * (default 1G). No JMX (nodetool is not needed), no gossip settle wait (single node).
  */
-export async function startLocalCassandra(options: ProvisionOptions = {}): Promise<ProvisionedServer> {
+async function startLocalCassandra(options: ProvisionOptions): Promise<ProvisionedServer> {
   const java = javaBinary();
   if (!java) throw new Error('java not found (JAVA_HOME or PATH)');
   const dir = mkdtempSync(join(tmpdir(), 'storebench-cassandra-'));
@@ -107,7 +113,7 @@ export async function startLocalCassandra(options: ProvisionOptions = {}): Promi
   const heap = options.javaHeap ?? '1G';
   const url = `cassandra://127.0.0.1:${nativePort}/datacenter1`;
   return launch({
-    kind: 'cassandra',
+    kind: cassandra,
     command: java,
     args: [
       `-Xms${heap}`,
@@ -133,7 +139,46 @@ export async function startLocalCassandra(options: ProvisionOptions = {}): Promi
     endpointUrl: url,
     port: nativePort,
     readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
-    stopGraceMs: 30_000,
     detached: options.detached ?? false,
   });
 }
+
+async function probeCassandra(url: string, timeoutMs: number): Promise<string> {
+  const { hosts, port, datacenter } = parseCassandraUrl(url);
+  const client = new cassandraDriver.Client({
+    contactPoints: hosts,
+    localDataCenter: datacenter,
+    protocolOptions: { port },
+    socketOptions: { connectTimeout: timeoutMs, readTimeout: timeoutMs },
+    // One attempt per probe; the readiness loop does the retrying.
+    policies: { reconnection: new cassandraDriver.policies.reconnection.ConstantReconnectionPolicy(60_000) },
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const result = await client.execute('SELECT release_version FROM system.local');
+    return `Apache Cassandra ${String(result.first()?.get('release_version') ?? '?')}`;
+  } finally {
+    await client.shutdown().catch(() => undefined);
+  }
+}
+
+function missingForLocalCassandra(): string | null {
+  const java = missingJava();
+  if (java) return java;
+  const lib = cassandraLibDir();
+  const hasJar = existsSync(lib) && readdirSync(lib).includes(`cassandra-all-${cassandraVersion()}.jar`);
+  return hasJar ? null : `Cassandra ${cassandraVersion()} jars in ${lib}: ${INSTALL_HINT}`;
+}
+
+/** Apache Cassandra 5.0: the jars from Maven Central locally, the official image in docker-compose.yml. */
+export const cassandra: ServerKindDescriptor<'cassandra'> = {
+  name: 'cassandra',
+  envVar: 'STOREBENCH_CASSANDRA_URL',
+  urlExample: 'cassandra://127.0.0.1:9042/datacenter1',
+  compose: { service: 'cassandra', containerPort: 9042, url: (port) => `cassandra://127.0.0.1:${port}/datacenter1` },
+  stopGraceMs: 30_000,
+  probe: probeCassandra,
+  missingForLocal: missingForLocalCassandra,
+  startLocal: startLocalCassandra,
+};

@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { missingForLocal } from '../provision/index.ts';
+import { missingForLocal, REPO_ROOT, type ServerEndpoint } from '../provision/index.ts';
 import { isAlive } from '../provision/local/launch.ts';
-import { REPO_ROOT, type ServerEndpoint } from './endpoints.ts';
 
 const exec = promisify(execFile);
 const kinds = ['postgres', 'redis'] as const;

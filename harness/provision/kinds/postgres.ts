@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { INSTALL_HINT, onPath } from '../install-paths.ts';
+import { launch } from '../local/launch.ts';
 import { freeLoopbackPort } from '../ports.ts';
-import type { ProvisionedServer, ProvisionOptions } from '../types.ts';
-import { postgresBinDir } from './install-paths.ts';
-import { launch } from './launch.ts';
+import type { ProvisionedServer, ProvisionOptions, ServerKindDescriptor } from '../types.ts';
 
-export const POSTGRES_USER = 'storebench';
-export const POSTGRES_PASSWORD = 'storebench';
-export const POSTGRES_DATABASE = 'storebench';
+const POSTGRES_USER = 'storebench';
+const POSTGRES_PASSWORD = 'storebench';
+const POSTGRES_DATABASE = 'storebench';
 
 /**
  * Settings for a benchmark box (24 GiB RAM shared with other work), all durable: fsync and
@@ -36,6 +36,21 @@ export const POSTGRES_SETTINGS: Readonly<Record<string, string>> = {
   logging_collector: 'off',
 };
 
+/** The newest /usr/lib/postgresql/<major>/bin holding initdb (Debian puts server binaries off PATH). */
+function postgresBinDir(): string | undefined {
+  const fromEnv = process.env.STOREBENCH_POSTGRES_BIN;
+  if (fromEnv) return existsSync(join(fromEnv, 'initdb')) ? fromEnv : undefined;
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) {
+    const initdb = onPath('initdb');
+    return initdb ? join(initdb, '..') : undefined;
+  }
+  const majors = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return majors[0] ? join(root, majors[0], 'bin') : undefined;
+}
+
 /** The postgres system user's ids: the server refuses to run as root. */
 function postgresIds(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
@@ -44,7 +59,8 @@ function postgresIds(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
-export async function startLocalPostgres(options: ProvisionOptions = {}): Promise<ProvisionedServer> {
+/** initdb of a throw-away cluster as the postgres user, then `postgres` with our settings on a free port. */
+async function startLocalPostgres(options: ProvisionOptions): Promise<ProvisionedServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries not found (initdb)');
   const ids = postgresIds();
@@ -82,7 +98,7 @@ export async function startLocalPostgres(options: ProvisionOptions = {}): Promis
   const settings = Object.entries(POSTGRES_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
   const auth = `${POSTGRES_USER}:${POSTGRES_PASSWORD}@127.0.0.1:${port}`;
   return launch({
-    kind: 'postgres',
+    kind: postgres,
     command: join(bin, 'postgres'),
     // The socket lives in our temp dir, not /var/run/postgresql, so nothing clashes with a system cluster.
     args: ['-D', join(dir, 'data'), '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', ...settings],
@@ -93,7 +109,6 @@ export async function startLocalPostgres(options: ProvisionOptions = {}): Promis
     port,
     ...(ids ?? {}),
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
-    stopGraceMs: 15_000,
     afterReady: async () => {
       const client = new pg.Client({ connectionString: `postgres://${auth}/postgres`, connectionTimeoutMillis: 5_000 });
       client.on('error', () => undefined);
@@ -107,3 +122,32 @@ export async function startLocalPostgres(options: ProvisionOptions = {}): Promis
     detached: options.detached ?? false,
   });
 }
+
+async function probePostgres(url: string, timeoutMs: number): Promise<string> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  client.on('error', () => undefined); // a dying server must not crash the prober
+  await client.connect();
+  try {
+    const result = await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
+    return `PostgreSQL ${result.rows[0]?.v ?? '?'}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** PostgreSQL: apt's packaged server locally, the official image in docker-compose.yml. */
+export const postgres: ServerKindDescriptor<'postgres'> = {
+  name: 'postgres',
+  envVar: 'STOREBENCH_POSTGRES_URL',
+  urlExample: 'postgres://storebench:storebench@127.0.0.1:5432/storebench',
+  compose: {
+    service: 'postgres',
+    containerPort: 5432,
+    url: (port) => `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@127.0.0.1:${port}/${POSTGRES_DATABASE}`,
+  },
+  stopGraceMs: 15_000,
+  probe: probePostgres,
+  missingForLocal: () =>
+    postgresBinDir() ? null : `PostgreSQL server binaries (apt package postgresql): ${INSTALL_HINT}`,
+  startLocal: startLocalPostgres,
+};

@@ -1,5 +1,5 @@
-import type { Backend } from '../core/backend.ts';
-import { findEndpoint, type ServerKind } from '../harness/servers/endpoints.ts';
+import type { Backend } from '../../core/backend.ts';
+import { findEndpoint, type ServerKind } from '../provision/index.ts';
 
 /** Every backend the CLI and the harness can build by name. */
 export const BACKEND_NAMES = ['memory', 'postgres', 'cassandra', 'mongo'] as const;
@@ -32,12 +32,12 @@ export async function createBackend(name: BackendName, url?: string): Promise<Ba
   }
   switch (name) {
     case 'memory':
-      return (await import('./memory/index.ts')).createMemoryBackend();
+      return (await import('../../adapters/memory/index.ts')).createMemoryBackend();
     case 'postgres':
-      return (await import('./postgres/index.ts')).createPostgresBackend({ url: target! });
+      return (await import('../../adapters/postgres/index.ts')).createPostgresBackend({ url: target! });
     case 'cassandra':
-      return (await import('./cassandra/index.ts')).createCassandraBackend({ url: target! });
+      return (await import('../../adapters/cassandra/index.ts')).createCassandraBackend({ url: target! });
     case 'mongo':
-      return (await import('./mongo/index.ts')).createMongoBackend({ url: target! });
+      return (await import('../../adapters/mongo/index.ts')).createMongoBackend({ url: target! });
   }
 }
