@@ -10,6 +10,7 @@ import {
   PRESETS,
   runCompare,
 } from '../compare/index.ts';
+import { SERVER_KIND_NAMES } from '../provision/index.ts';
 import type { RunResult } from '../results/index.ts';
 import { SCENARIO_FLAG_HELP, ScenarioError } from '../scenario/index.ts';
 import { FLAG_HELP, UsageError } from './flags.ts';
@@ -47,7 +48,7 @@ ${SCENARIO_FLAG_HELP}
   --topologies LIST       measure several API layouts per backend, each labelled in the report, e.g.
                           1,4:round_robin,4:least_conn,4:least_conn:redis (instances[:policy][:redis][:wN])
   --provision MODE        auto | local | docker | external (default auto)
-  --postgres-url URL, --cassandra-url URL, --mongo-url URL, --redis-url URL
+  ${SERVER_KIND_NAMES.map((k) => `--${k}-url URL`).join(', ')}
                           servers you run (with --provision external)
   --allow-reset           let compare wipe and seed those external servers
   --heap SIZE             JVM heap of the local Cassandra and MongoDB-wire server (e.g. 1G)

@@ -1,5 +1,5 @@
 import { BALANCER_POLICIES, parseTopology, type BalancerPolicy, type Topology } from '../topology/index.ts';
-import type { ProvisionMode } from '../provision/index.ts';
+import { SERVER_KIND_NAMES, type ProvisionMode, type ServerKind } from '../provision/index.ts';
 import { SCENARIO_FLAG_OPTIONS, scenarioOverrides } from '../scenario/index.ts';
 import { PRESETS, type ComparePlanInput } from './settings.ts';
 
@@ -18,10 +18,10 @@ export const COMPARE_FLAG_OPTIONS = {
   topologies: { type: 'string' },
   cache: { type: 'string' },
   provision: { type: 'string' },
-  'postgres-url': { type: 'string' },
-  'cassandra-url': { type: 'string' },
-  'mongo-url': { type: 'string' },
-  'redis-url': { type: 'string' },
+  ...(Object.fromEntries(SERVER_KIND_NAMES.map((kind) => [`${kind}-url`, { type: 'string' }])) as Record<
+    `${ServerKind}-url`,
+    { type: 'string' }
+  >),
   'allow-reset': { type: 'boolean' },
   heap: { type: 'string' },
   'profile-workload': { type: 'string' },
@@ -92,8 +92,7 @@ export function compareInputFromFlags(values: Values): ComparePlanInput {
     if (typeof value === 'number' && Number.isNaN(value)) throw new RangeError(`${field}: not a number`);
   }
   const externalUrls = Object.fromEntries(
-    (['postgres', 'cassandra', 'mongo', 'redis'] as const)
-      .map((kind) => [kind, text(`${kind}-url`)] as const)
+    SERVER_KIND_NAMES.map((kind) => [kind, text(`${kind}-url`)] as const)
       .filter(([, url]) => url !== undefined),
   );
   const datasetSeed = num('dataset-seed');
