@@ -26,8 +26,10 @@ export class LayoutUnavailableError extends Error {
 /** A database server the layout talks to, and how to stop and continue it between trials. */
 export interface LayoutDatabase {
   url: string;
-  /** Root pid of a server this run started (sampled, pinned, paused); absent for servers we do not own. */
+  /** Root pid of the server when it runs on this machine: sampled as the database. */
   pid?: number;
+  /** The run started it: it may be stopped (SIGSTOP) between trials. */
+  pausable?: boolean;
   /** Observations of the server over a window (JVM GC pauses, PostgreSQL wait events). */
   observe?(window: { fromMs: number; toMs: number }): Promise<StepObservations>;
 }
@@ -76,7 +78,8 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
       seedWorkloads: { workloads, scale: settings.scale, datasetSeed: settings.datasetSeed },
     }),
   };
-  const dbRoots = ctx.database?.pid === undefined ? [] : [ctx.database.pid];
+  const dbPid = ctx.database?.pid;
+  const dbRoots = dbPid !== undefined && ctx.database?.pausable ? [dbPid] : [];
   return {
     label,
     workloads,
@@ -106,7 +109,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
       return {
         url: api.url,
         serverPids: () => api.rootPids(),
-        ...(dbRoots.length > 0 && { databasePids: () => dbRoots }),
+        ...(dbPid !== undefined && { databasePids: () => [dbPid] }),
         observe: async (window) => {
           const db = (await database?.observe?.(window)) ?? {};
           return { ...db, pauses: { ...db.pauses, api: api.pauses(window.fromMs, window.toMs) } };

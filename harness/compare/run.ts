@@ -143,7 +143,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
       runDir,
       save,
       log,
-      runPids: ownedPids,
+      runPids: () => [...ownedPids(), ...prepared.flatMap((p) => p.database?.pid ?? [])],
       ...(plan.profileWorkload && { profileWorkload: plan.profileWorkload }),
       skip: (target, error) => {
         if (error instanceof VerifyMismatchError || !(error instanceof LayoutUnavailableError)) return false;
@@ -207,7 +207,7 @@ async function prepareBackend(
       `${kind} at ${url} is a server you run; pass --allow-reset to let compare wipe and seed it`,
     );
   }
-  // Only a server this run started is pinned, sampled and paused.
+  // Only a server this run started is pinned and paused; any server with a pid here is sampled as the database.
   const owned = pid !== undefined && server.endpoint.provisioner === 'local';
   if (owned && plan.placement !== 'shared') pinTrees([pid], sutCpus);
   log(`compare: ${backend}: ${kind} ${server.endpoint.version ?? ''} at ${url}`);
@@ -221,8 +221,17 @@ async function prepareBackend(
     throw new BackendSkipped(`seeding failed: ${firstLine(error)}`);
   }
   if (owned) signalGroups([pid], 'SIGSTOP');
-  else result.notes.push(`${backend}: its server (${server.endpoint.provisioner}) runs on while others are measured`);
-  return { backend, database: { url, ...(owned && { pid }) }, seeded: db.datasets };
+  else {
+    result.notes.push(
+      `${backend}: its ${server.endpoint.provisioner} server is not paused while other backends are measured` +
+        (pid === undefined ? '; with no pid known here, any CPU it uses on this machine counts as interference' : ''),
+    );
+  }
+  return {
+    backend,
+    database: { url, ...(pid !== undefined && { pid }), pausable: owned },
+    seeded: db.datasets,
+  };
 }
 
 function provisionOptions(plan: ComparePlan) {

@@ -62,7 +62,11 @@ test('the sampler reads CPU and RSS of a process tree from /proc', { skip: linux
 test('a gap too short to measure gives no CPU figure, and no figure exceeds the machine', { skip: linux }, async () => {
   // Start and stop at once: the old sampler divided 10 ms ticks by a ~1 ms gap and reported 1000%.
   for (let i = 0; i < 20; i++) {
-    const sampler = new ResourceSampler([{ role: 'loadgen', pids: [process.pid] }], { intervalMs: 100 });
+    // A minimum gap no start-then-stop can reach, however slow /proc is to read on a busy machine.
+    const sampler = new ResourceSampler([{ role: 'loadgen', pids: [process.pid] }], {
+      intervalMs: 100,
+      minGapMs: 60_000,
+    });
     sampler.start();
     const { roles, machine } = sampler.stop();
     assert.equal(machine.samples, 0, 'no interval was shorter than the minimum gap');

@@ -1,4 +1,5 @@
 import { serverKind, type ServerKind } from './kinds/index.ts';
+import { readServerState } from './state.ts';
 import type { ProvisionedServer, ProvisionOptions, Provisioner } from './types.ts';
 
 /** What to say when no URL is known for `kind`. */
@@ -29,8 +30,12 @@ export class ExternalProvisioner implements Provisioner {
     const url = this.urlFor(kind, options);
     if (!url) throw new Error(`no URL for external ${kind}: ${noUrl(kind)}`);
     const version = await serverKind(kind).probe(url, options.readyTimeoutMs ?? 10_000);
+    // A server `storebench servers up` started on this machine: its pid lets a run sample its CPU
+    // (as the database's, not as interference). Any other server is known by its URL only.
+    const known = readServerState()[kind];
+    const pid = known?.url === url ? known.pid : undefined;
     return {
-      endpoint: { kind, url, provisioner: 'external', version },
+      endpoint: { kind, url, provisioner: 'external', version, ...(pid !== undefined && { pid }) },
       startupMs: 0,
       resettable: options.allowReset === true,
       stop: () => Promise.resolve(),
