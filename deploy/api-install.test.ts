@@ -241,5 +241,12 @@ describe('the API production install', () => {
       assert.equal(code, 0, 'SIGTERM ends serve with exit code 0');
       assert.equal(check(), 1);
     });
+
+    test('a harness command says the production build lacks its packages', () => {
+      const report = spawnSync(join(dir, 'bin', 'storebench'), ['report', '--help'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(report.status, 1);
+      assert.match(report.stderr, /Cannot find package '(chart\.js|chartjs-node-canvas)'/);
+      assert.match(report.stderr, /the harness image \(docker\/harness\.Dockerfile\)/);
+    });
   });
 });

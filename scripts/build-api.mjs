@@ -19,11 +19,24 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist/cli' } } });
 const outdir = resolve(root, values.outdir);
 
+// The same entry as bin/storebench.mjs minus the TypeScript loader it registers, plus a clear word when
+// a harness command meets the production install, which lacks the harness's packages.
+const ENTRY = `#!/usr/bin/env node
+import { main } from './harness/cli/main.ts';
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  console.error(\`storebench: \${error.message}
+This is the API's production build (dependencies only): the harness commands need every package
+(npm ci in a checkout) or the harness image (docker/harness.Dockerfile).\`);
+  process.exitCode = 1;
+}
+`;
+
 const result = await build({
-  // The same entry as bin/storebench.mjs, minus the TypeScript loader it registers.
   stdin: {
-    contents:
-      "#!/usr/bin/env node\nimport { main } from './harness/cli/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n",
+    contents: ENTRY,
     resolveDir: root,
     sourcefile: 'storebench.ts',
     loader: 'ts',
