@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
+import { parseApiEvent } from '../harness/protocol/api-events.ts';
 import { REPO_ROOT } from '../harness/servers/endpoints.ts';
 
 /** Packages of the harness, the tests and the build: none may reach a production install. */
@@ -200,8 +201,9 @@ describe('the API production install', () => {
       const lines = createInterface({ input: server.stdout! });
       const serving = new Promise<string>((resolve, reject) => {
         lines.on('line', (line) => {
-          const match = /serving memory on (http:\/\/\S+) \(2 workers\)/.exec(line);
-          if (match) resolve(match[1]!);
+          const event = parseApiEvent(line);
+          if (event?.event === 'serving' && event.backend === 'memory' && event.layout === '2 workers')
+            resolve(event.url);
         });
         server!.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
         setTimeout(() => reject(new Error(`serve did not start in 30 s: ${stderr}`)), 30_000).unref();
