@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'results/', '.storebench/', 'scripts/servers/cache/', '**/*.mjs'] },
+  { ignores: ['node_modules/', 'dist/', 'results/', '.storebench/', 'scripts/servers/cache/', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

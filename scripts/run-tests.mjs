@@ -1,4 +1,4 @@
-// Runs every *.test.ts under core/, adapters/, harness/ with node's own test runner
+// Runs every *.test.ts under core/, adapters/, harness/, deploy/ with node's own test runner
 // (Node 20's --test takes no globs, so the files are listed here).
 //
 // Integration tests need the real servers. Before the tests this starts the ones that are not
@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['core', 'adapters', 'harness'];
+const roots = ['core', 'adapters', 'harness', 'deploy'];
 const only = process.argv.slice(2);
 const files = [];
 function walk(dir) {
