@@ -21,7 +21,7 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
 import { parseApiEvent } from '../harness/protocol/api-events.ts';
-import { REPO_ROOT } from '../harness/servers/endpoints.ts';
+import { REPO_ROOT } from '../harness/provision/index.ts';
 
 /** Packages of the harness, the tests and the build: none may reach a production install. */
 const HARNESS_ONLY = [

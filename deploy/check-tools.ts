@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { onPath, serversHome } from '../harness/provision/local/install-paths.ts';
+import { onPath, serversHome } from '../harness/provision/install-paths.ts';
 
 /** The validators the deployment checks run; scripts/servers/install installs each. */
 export type CheckTool = 'docker-compose' | 'compose-check' | 'kubernetes-validate';

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { REPO_ROOT } from '../harness/servers/endpoints.ts';
+import { REPO_ROOT } from '../harness/provision/index.ts';
 import { checkTool } from './check-tools.ts';
 
 const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');

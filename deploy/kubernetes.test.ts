@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { REPO_ROOT } from '../harness/servers/endpoints.ts';
+import { REPO_ROOT } from '../harness/provision/index.ts';
 import { checkTool } from './check-tools.ts';
 
 /** The version the manifests are written for, and the newest the validator knows (removals show there). */
