@@ -38,7 +38,7 @@ const HARNESS_ONLY = [
 ];
 
 /** The modules of the CLI commands the runtime image exists for. */
-const API_COMMAND_MODULES = ['harness/cli/serve.ts'];
+const API_COMMAND_MODULES = ['harness/cli/serve.ts', 'harness/cli/migrate.ts'];
 
 /** The deps stage of docker/api.Dockerfile, run here as is. */
 const PRODUCTION_INSTALL = ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'];

@@ -7,6 +7,7 @@ import { UsageError } from './flags.ts';
  */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   serve: { summary: 'serve the API on one backend', load: () => import('./serve.ts') },
+  migrate: { summary: 'create the schema and indexes of a backend, then exit', load: () => import('./migrate.ts') },
   servers: { summary: 'install|up|down|status database servers', load: () => import('./servers.ts') },
   seed: { summary: 'seed a workload into a backend', load: () => import('./seed.ts') },
   import: { summary: 'import the Atelier CSV files into a backend', load: () => import('./import.ts') },
