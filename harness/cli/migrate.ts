@@ -30,8 +30,6 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     await backend.close();
   }
-  console.log(
-    JSON.stringify({ migrated: values.backend, seconds: Math.round(performance.now() - started) / 1000 }),
-  );
+  console.log(JSON.stringify({ migrated: values.backend, seconds: Math.round(performance.now() - started) / 1000 }));
   return 0;
 }

@@ -75,64 +75,108 @@ describe('compare end to end (real servers)', () => {
     if (resultsDir) await rm(resultsDir, { recursive: true, force: true });
   });
 
-  test('every backend is seeded alike, verified, loaded and reported', { skip, timeout: 300_000 }, async () => {
-    resultsDir = await mkdtemp(join(tmpdir(), 'storebench-compare-'));
-    const plan = comparePlan({
-      scale: 'tiny',
-      provision: 'external',
-      externalUrls,
-      allowReset: true,
-      resultsDir,
-      scenario: { stepValues: [40, 80], stepDurationS: 1, warmupS: 0.5 },
-    });
-    const outcome = await runCompare(plan, quiet);
-    const run = JSON.parse(await readFile(join(outcome.runDir, 'run.json'), 'utf8')) as RunResult;
+  test(
+    'every backend is seeded alike, verified, searched in interleaved trials and reported',
+    { skip, timeout: 420_000 },
+    async () => {
+      resultsDir = await mkdtemp(join(tmpdir(), 'storebench-compare-'));
+      const plan = comparePlan({
+        scale: 'tiny',
+        provision: 'external',
+        externalUrls,
+        allowReset: true,
+        resultsDir,
+        scenario: {
+          trials: 2,
+          searchStartRps: 40,
+          maxSearchSteps: 2,
+          stepDurationS: 1,
+          warmupS: 0.3,
+          targetWarmupS: 0.5,
+        },
+      });
+      assert.deepEqual(plan.calibrate, { backend: 'memory', workload: 'usages' });
+      const outcome = await runCompare(plan, quiet);
+      const run = JSON.parse(await readFile(join(outcome.runDir, 'run.json'), 'utf8')) as RunResult;
 
-    assert.deepEqual(run.skippedBackends, []);
-    for (const backend of plan.backends) {
+      assert.deepEqual(run.skippedBackends, []);
+      // Every (backend, workload) twice, the A/A twin on the calibrated workload too, in rotating order.
+      const twin = 'memory (A/A twin)';
+      for (const backend of [...plan.backends, twin]) {
+        for (const workload of backend === twin ? ['usages'] : plan.workloads) {
+          const trials = run.trials!.filter((t) => t.backend === backend && t.workload === workload);
+          assert.deepEqual(
+            trials.map((t) => t.trial),
+            [1, 2],
+            `${backend}/${workload} trials`,
+          );
+        }
+      }
+      const firstOfTrial = (trial: number) => run.trials!.find((t) => t.trial === trial)!.backend;
+      assert.notEqual(firstOfTrial(1), firstOfTrial(2), 'the order of the targets rotates from trial to trial');
+      assert.equal(run.calibration?.workload, 'usages');
+      assert.deepEqual(run.calibration?.labels, ['memory', twin]);
+      assert.ok(run.placement, 'the CPU placement is recorded');
+      assert.ok(
+        run.steps.every((s) => s.latencyHistogram && s.machine && s.trial),
+        'steps keep histogram, machine, trial',
+      );
+      assert.ok(
+        run.steps.filter((s) => s.backend !== twin).some((s) => s.pauses?.api),
+        'API processes reported their pauses',
+      );
+      assert.ok(
+        run.preparation?.some((p) => p.backend === 'postgres'),
+        'postgres was settled before measuring',
+      );
+      for (const backend of plan.backends) {
+        for (const workload of plan.workloads) {
+          const steps = run.steps.filter((s) => s.backend === backend && s.workload === workload);
+          assert.ok(steps.length >= 1, `${backend}/${workload} has steps`);
+          assert.ok(
+            steps.every((s) => s.latencyMs.count > 0),
+            `${backend}/${workload} measured requests`,
+          );
+          const server = steps[0]!.resources.find((r) => r.role === 'server');
+          assert.ok(server && server.samples > 0, `${backend}/${workload}: the API process was sampled`);
+          assert.ok(
+            run.summary.some((s) => s.backend === backend && s.workload === workload),
+            `${backend}/${workload} summary`,
+          );
+        }
+      }
+      // Identical data everywhere: one fingerprint per workload, the same row counts, seeding timed.
       for (const workload of plan.workloads) {
-        const steps = run.steps.filter((s) => s.backend === backend && s.workload === workload);
-        assert.ok(steps.length >= 1, `${backend}/${workload} has steps`);
-        assert.ok(
-          steps.every((s) => s.latencyMs.count > 0),
-          `${backend}/${workload} measured requests`,
-        );
-        const server = steps[0]!.resources.find((r) => r.role === 'server');
-        assert.ok(server && server.samples > 0, `${backend}/${workload}: the API process was sampled`);
-        assert.ok(
-          run.summary.some((s) => s.backend === backend && s.workload === workload),
-          `${backend}/${workload} summary`,
-        );
+        const records = run.datasets.filter((d) => d.workload === workload);
+        const expected = plan.backends.length + (workload === 'usages' ? 1 : 0); // the twin's data set
+        assert.equal(records.length, expected, `${workload}: a dataset record per measured target`);
+        assert.equal(new Set(records.map((r) => r.fingerprint)).size, 1, `${workload}: one fingerprint`);
+        assert.equal(new Set(records.map((r) => JSON.stringify(r.scale))).size, 1, `${workload}: same row counts`);
+        for (const r of records.filter((r) => r.backend !== 'memory')) {
+          assert.ok((r.seedDurationS ?? -1) >= 0, `${r.backend}/${workload}: seed time recorded`);
+        }
       }
-    }
-    // Identical data everywhere: one fingerprint per workload, the same row counts, seeding timed.
-    for (const workload of plan.workloads) {
-      const records = run.datasets.filter((d) => d.workload === workload);
-      assert.equal(records.length, plan.backends.length, `${workload}: a dataset record per backend`);
-      assert.equal(new Set(records.map((r) => r.fingerprint)).size, 1, `${workload}: one fingerprint`);
-      assert.equal(new Set(records.map((r) => JSON.stringify(r.scale))).size, 1, `${workload}: same row counts`);
-      for (const r of records.filter((r) => r.backend !== 'memory')) {
-        assert.ok((r.seedDurationS ?? -1) >= 0, `${r.backend}/${workload}: seed time recorded`);
-      }
-    }
-    const postgresSize = run.datasets.find(
-      (d) => d.backend === 'postgres' && d.workload === 'catalog',
-    )?.sizeOnDiskBytes;
-    assert.ok(postgresSize && postgresSize > 0, 'postgres reports its catalog size on disk');
-    assert.equal(outcome.verified.length, plan.backends.length * plan.workloads.length);
-    assert.ok(outcome.verified.every((v) => v.ok));
-    assert.deepEqual(run.scenario.compare?.scale, 'tiny');
+      const postgresSize = run.datasets.find(
+        (d) => d.backend === 'postgres' && d.workload === 'catalog',
+      )?.sizeOnDiskBytes;
+      assert.ok(postgresSize && postgresSize > 0, 'postgres reports its catalog size on disk');
+      assert.equal(outcome.verified.length, plan.backends.length * plan.workloads.length + 1);
+      assert.ok(outcome.verified.every((v) => v.ok));
+      assert.deepEqual(run.scenario.compare?.scale, 'tiny');
 
-    const charts = await readdir(join(outcome.runDir, 'charts'));
-    for (const workload of plan.workloads) {
-      for (const metric of ['throughput', 'latency', 'errors']) {
-        assert.ok(charts.includes(`${workload}-${metric}.png`), `chart ${workload}-${metric}.png`);
+      const charts = await readdir(join(outcome.runDir, 'charts'));
+      for (const workload of plan.workloads) {
+        for (const metric of ['sustainable', 'throughput', 'latency', 'errors']) {
+          assert.ok(charts.includes(`${workload}-${metric}.png`), `chart ${workload}-${metric}.png`);
+        }
       }
-    }
-    const markdown = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
-    for (const backend of plan.backends) assert.match(markdown, new RegExp(backend));
-    assert.ok(existsSync(join(outcome.runDir, 'report.html')));
-  });
+      const markdown = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
+      for (const backend of plan.backends) assert.match(markdown, new RegExp(backend));
+      assert.match(markdown, /MongoDB-wire stand-in \(mongo-java-server\)/, 'the stand-in is named as one');
+      assert.match(markdown, /## Reproducibility/);
+      assert.ok(existsSync(join(outcome.runDir, 'report.html')));
+    },
+  );
 
   test('a backend whose server cannot be had is skipped with the reason; the others are measured', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'storebench-compare-'));
@@ -146,7 +190,7 @@ describe('compare end to end (real servers)', () => {
         externalUrls: { postgres: 'postgres://storebench@127.0.0.1:1/storebench' },
         allowReset: true,
         resultsDir: dir,
-        scenario: { stepValues: [40], stepDurationS: 1, warmupS: 0 },
+        scenario: { method: 'ladder', trials: 1, stepValues: [40], stepDurationS: 1, warmupS: 0, targetWarmupS: 0 },
       });
       const outcome = await runCompare(plan, quiet);
       assert.equal(outcome.result.skippedBackends?.length, 1);
@@ -172,7 +216,7 @@ describe('compare end to end (real servers)', () => {
         externalUrls,
         resultsDir: dir,
         report: false,
-        scenario: { stepValues: [40], stepDurationS: 1, warmupS: 0 },
+        scenario: { method: 'ladder', trials: 1, stepValues: [40], stepDurationS: 1, warmupS: 0, targetWarmupS: 0 },
       });
       const outcome = await runCompare(plan, quiet);
       assert.equal(outcome.result.steps.length, 0);

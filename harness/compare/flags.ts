@@ -92,8 +92,7 @@ export function compareInputFromFlags(values: Values): ComparePlanInput {
     if (typeof value === 'number' && Number.isNaN(value)) throw new RangeError(`${field}: not a number`);
   }
   const externalUrls = Object.fromEntries(
-    SERVER_KIND_NAMES.map((kind) => [kind, text(`${kind}-url`)] as const)
-      .filter(([, url]) => url !== undefined),
+    SERVER_KIND_NAMES.map((kind) => [kind, text(`${kind}-url`)] as const).filter(([, url]) => url !== undefined),
   );
   const datasetSeed = num('dataset-seed');
   return {

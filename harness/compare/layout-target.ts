@@ -53,9 +53,6 @@ export interface LayoutContext {
   log: (line: string) => void;
 }
 
-/** Seconds and rate of the unrecorded warm-up pass each workload gets when a layout first starts. */
-const WARM_UP_S = 5;
-
 /**
  * One API layout of one backend as a load target. Opening it (once) starts the processes on the
  * system-under-test CPUs (cold cache), checks every workload answers like the memory reference (a
@@ -188,6 +185,7 @@ async function verifyLayout(ctx: LayoutContext, workloads: string[], api: Runnin
  */
 async function warmUp(ctx: LayoutContext, workloads: string[], url: string): Promise<void> {
   const { scenario } = ctx.plan;
+  if (scenario.targetWarmupS <= 0) return;
   const rate = Math.min(500, Math.round(scenario.searchStartRps / 2));
   const started = performance.now();
   for (const name of workloads) {
@@ -199,7 +197,7 @@ async function warmUp(ctx: LayoutContext, workloads: string[], url: string): Pro
         target: rate,
         connections: rateConnections(rate),
         warmupMs: 0,
-        durationMs: WARM_UP_S * 1000,
+        durationMs: scenario.targetWarmupS * 1000,
         requestTimeoutMs: scenario.requestTimeoutMs,
       },
       seededRandom(scenario.requestSeed + 1000),
@@ -208,7 +206,9 @@ async function warmUp(ctx: LayoutContext, workloads: string[], url: string): Pro
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   (ctx.result.preparation ??= []).push({
     backend: ctx.label,
-    actions: [`warm-up ${WARM_UP_S} s at ${rate} RPS per workload (${workloads.join(', ')}), not measured`],
+    actions: [
+      `warm-up ${scenario.targetWarmupS} s at ${rate} RPS per workload (${workloads.join(', ')}), not measured`,
+    ],
     seconds,
   });
 }

@@ -216,6 +216,7 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       ...(record.searchStartRps !== undefined && { searchStartRps: record.searchStartRps }),
       ...(record.resolution !== undefined && { resolution: record.resolution }),
       ...(record.maxSearchSteps !== undefined && { maxSearchSteps: record.maxSearchSteps }),
+      ...(record.targetWarmupS !== undefined && { targetWarmupS: record.targetWarmupS }),
       profile: record.profile,
       ...(record.connections !== undefined && { connections: record.connections }),
       ...((record.requestSeed ?? record.seed) !== undefined && { requestSeed: record.requestSeed ?? record.seed }),

@@ -177,6 +177,8 @@ export interface ScenarioRecord {
   searchStartRps?: number;
   resolution?: number;
   maxSearchSteps?: number;
+  /** Seconds of the unmeasured warm-up pass per workload when a target first starts. */
+  targetWarmupS?: number;
   profile: 'none' | 'doctor' | 'flame';
   /** Mixes used, one per workload. */
   mixes: MixRecord[];

@@ -44,6 +44,7 @@ export function scenarioRecord(scenario: Scenario): ScenarioRecord {
       resolution: scenario.resolution,
       maxSearchSteps: scenario.maxSearchSteps,
     }),
+    targetWarmupS: scenario.targetWarmupS,
     profile: scenario.profile,
     mixes: scenario.workloads.map((w) => mixRecord(mixFor(w, scenario))),
     ...(scenario.connections !== undefined && { connections: scenario.connections }),
