@@ -17,7 +17,7 @@ import { catalogDataset } from '../../core/workloads/catalog/dataset.ts';
 import type { OverviewRecord } from '../../core/workloads/overview/index.ts';
 import { endpointForTest } from '../../harness/servers/endpoints.ts';
 import { createMemoryBackend } from '../memory/index.ts';
-import { parseCassandraUrl } from './cassandra-session.ts';
+import { parseCassandraUrl } from './cassandra-connection.ts';
 import { createCassandraBackend } from './index.ts';
 
 const { endpoint, skip } = endpointForTest('cassandra');

@@ -1,2 +1,2 @@
 export { createCassandraBackend, type CassandraBackendConfig } from './cassandra-backend.ts';
-export type { ConsistencyLevel } from './cassandra-session.ts';
+export type { ConsistencyLevel } from './cassandra-connection.ts';
