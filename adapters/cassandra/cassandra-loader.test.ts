@@ -15,12 +15,12 @@ import type {
 } from '../../core/workloads/catalog/index.ts';
 import { catalogDataset } from '../../core/workloads/catalog/dataset.ts';
 import type { OverviewRecord } from '../../core/workloads/overview/index.ts';
-import { endpointForTest } from '../../harness/servers/endpoints.ts';
+import { testServer } from '../../core/conformance/test-servers.ts';
 import { createMemoryBackend } from '../memory/index.ts';
 import { parseCassandraUrl } from './cassandra-connection.ts';
 import { createCassandraBackend } from './index.ts';
 
-const { endpoint, skip } = endpointForTest('cassandra');
+const { url, skip } = testServer('cassandra');
 const KEYSPACE = 'storebench_loader_test';
 
 /**
@@ -126,7 +126,7 @@ describe('cassandra bulk loader', { skip }, () => {
 
   before(async () => {
     // A small in-flight limit, so the limiter's back-pressure is exercised even at toy scale.
-    cassandra = createCassandraBackend({ url: endpoint!.url, keyspace: KEYSPACE, concurrency: 4 });
+    cassandra = createCassandraBackend({ url: url!, keyspace: KEYSPACE, concurrency: 4 });
     await cassandra.migrate();
     await cassandra.reset();
   });
@@ -338,7 +338,7 @@ describe('cassandra backend across server outages', { skip }, () => {
   };
 
   test('started while the node is down: 503s, then recovers once it answers', { timeout: 30_000 }, async () => {
-    const target = parseCassandraUrl(endpoint!.url);
+    const target = parseCassandraUrl(url!);
     const relay = new Relay({ host: target.hosts[0]!, port: target.port }, await freePort());
     const backend = createCassandraBackend({
       url: `cassandra://127.0.0.1:${relay.port}/${target.datacenter}`,
@@ -367,7 +367,7 @@ describe('cassandra backend across server outages', { skip }, () => {
       skip: midSessionOutage ? undefined : 'set STOREBENCH_CASSANDRA_OUTAGE_TEST=1 (driver leaks a timer)',
     },
     async () => {
-      const target = parseCassandraUrl(endpoint!.url);
+      const target = parseCassandraUrl(url!);
       const relay = new Relay({ host: target.hosts[0]!, port: target.port }, await freePort());
       const backend = createCassandraBackend({
         url: `cassandra://127.0.0.1:${relay.port}/${target.datacenter}`,

@@ -1,12 +1,12 @@
 import { runConformance } from '../../core/conformance/index.ts';
-import { endpointForTest } from '../../harness/servers/endpoints.ts';
+import { testServer } from '../../core/conformance/test-servers.ts';
 import { createCassandraBackend } from './index.ts';
 
-const { endpoint, skip } = endpointForTest('cassandra');
+const { url, skip } = testServer('cassandra');
 
 runConformance(
   'cassandra',
-  () => Promise.resolve(createCassandraBackend({ url: endpoint!.url, keyspace: 'storebench_conformance' })),
+  () => Promise.resolve(createCassandraBackend({ url: url!, keyspace: 'storebench_conformance' })),
   {
     skip,
     // Port 1 on loopback: nothing listens, so every call must fail fast with 503.

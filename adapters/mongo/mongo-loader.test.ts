@@ -14,11 +14,11 @@ import type {
 } from '../../core/workloads/catalog/index.ts';
 import type { FeatureRow } from '../../core/workloads/catalog/index.ts';
 import type { OverviewRecord } from '../../core/workloads/overview/index.ts';
-import { endpointForTest } from '../../harness/servers/endpoints.ts';
+import { testServer } from '../../core/conformance/test-servers.ts';
 import { createMemoryBackend } from '../memory/index.ts';
 import { createMongoBackend } from './index.ts';
 
-const { endpoint, skip } = endpointForTest('mongo');
+const { url, skip } = testServer('mongo');
 
 /**
  * A catalog with Atelier's shape at toy scale, every table shuffled (loaders must
@@ -111,7 +111,7 @@ describe('mongo bulk loader', { skip }, () => {
 
   before(async () => {
     mongo = createMongoBackend({
-      url: endpoint!.url,
+      url: url!,
       database: 'storebench_loader_test',
       bulk: { batchSize: 7, batchesInFlight: 3 },
     });
@@ -154,7 +154,7 @@ describe('mongo bulk loader', { skip }, () => {
   });
 
   test('a photo naming a style that was not loaded fails the load instead of vanishing', async () => {
-    const orphans = createMongoBackend({ url: endpoint!.url, database: 'storebench_loader_orphans' });
+    const orphans = createMongoBackend({ url: url!, database: 'storebench_loader_orphans' });
     try {
       await orphans.migrate();
       await orphans.reset();
@@ -301,7 +301,7 @@ describe('mongo backend across server outages', { skip }, () => {
     'started while the server is down: 503s, then recovers; and again after a later outage',
     { timeout: 40_000 },
     async () => {
-      const target = new URL(endpoint!.url);
+      const target = new URL(url!);
       const relay = new Relay({ host: target.hostname, port: Number(target.port || 27017) }, await freePort());
       const backend = createMongoBackend({
         url: `mongodb://127.0.0.1:${relay.port}/?directConnection=true`,

@@ -8,7 +8,7 @@ import type { Backend, LoadProgress } from '../../core/backend.ts';
 import { BackendUnavailableError, ConflictError } from '../../core/errors.ts';
 import type { CatalogSource, ProductRow } from '../../core/workloads/catalog/index.ts';
 import type { UsageInput } from '../../core/workloads/usages/index.ts';
-import { endpointForTest } from '../../harness/servers/endpoints.ts';
+import { testServer } from '../../core/conformance/test-servers.ts';
 import { syntheticCatalog, syntheticCatalogCounts } from './bench/synthetic-catalog.ts';
 import { copyText, copyTextArray } from './copy-encoding.ts';
 import { createPostgresBackend } from './index.ts';
@@ -29,7 +29,7 @@ describe('COPY text encoding', () => {
   });
 });
 
-const { endpoint, skip } = endpointForTest('postgres');
+const { url, skip } = testServer('postgres');
 
 /** Marks this file's pool so that the recovery test kills only its own connections on a shared server. */
 const APPLICATION = `storebench-test-${process.pid}`;
@@ -58,8 +58,8 @@ describe('postgres bulk loader', { skip }, () => {
   }
 
   before(async () => {
-    backend = createPostgresBackend({ url: endpoint!.url, poolSize: 4, applicationName: APPLICATION });
-    sql = new pg.Client({ connectionString: endpoint!.url });
+    backend = createPostgresBackend({ url: url!, poolSize: 4, applicationName: APPLICATION });
+    sql = new pg.Client({ connectionString: url! });
     await sql.connect();
     await backend.migrate();
     await backend.reset();

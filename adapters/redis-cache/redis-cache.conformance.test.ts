@@ -7,18 +7,18 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import type { Backend } from '../../core/backend.ts';
 import { runConformance } from '../../core/conformance/index.ts';
-import { endpointForTest } from '../../harness/servers/endpoints.ts';
+import { testServer } from '../../core/conformance/test-servers.ts';
 import { createCassandraBackend } from '../cassandra/index.ts';
 import { createMemoryBackend } from '../memory/index.ts';
 import { createMongoBackend } from '../mongo/index.ts';
 import { createPostgresBackend } from '../postgres/index.ts';
 import { withCache } from './index.ts';
 
-const { endpoint: redis, skip } = endpointForTest('redis');
+const { url: redisUrl, skip } = testServer('redis');
 let suite = 0;
 /** A fresh prefix per backend so suites sharing one Redis never see each other's keys. */
 const cached = (backend: Backend): Backend =>
-  withCache(backend, { url: redis!.url }, { keyPrefix: `sbtest:${process.pid}:${suite++}:`, ttlSeconds: 30 });
+  withCache(backend, { url: redisUrl! }, { keyPrefix: `sbtest:${process.pid}:${suite++}:`, ttlSeconds: 30 });
 
 runConformance('memory+redis', async () => cached(createMemoryBackend()), { skip });
 
@@ -27,8 +27,8 @@ for (const [kind, create] of [
   ['cassandra', (url: string) => createCassandraBackend({ url })],
   ['mongo', (url: string) => createMongoBackend({ url })],
 ] as const) {
-  const found = endpointForTest(kind);
-  runConformance(`${kind}+redis`, async () => cached(create(found.endpoint!.url)), {
+  const found = testServer(kind);
+  runConformance(`${kind}+redis`, async () => cached(create(found.url!)), {
     skip: skip ?? found.skip,
   });
 }
@@ -44,7 +44,7 @@ runConformance('memory+redis(down)', async () => {
 
 test('cache hits, misses and errors are counted in the registry', { skip }, async () => {
   // Wait for the connection: without an offline queue, commands sent earlier fail (and count as errors).
-  const client = new Redis(redis!.url, { enableOfflineQueue: false });
+  const client = new Redis(redisUrl!, { enableOfflineQueue: false });
   await once(client, 'ready');
   const backend = withCache(createMemoryBackend(), client, { keyPrefix: `sbtest:${process.pid}:metrics:` });
   const registry = new Registry();
