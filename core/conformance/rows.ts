@@ -1,5 +1,3 @@
-import type { LoadReport } from '../backend.ts';
-
 /**
  * Text that breaks naive COPY/CSV/CQL escaping and JSON handling: tabs, newlines, backslashes,
  * quotes, commas, non-ASCII and astral characters, braces and the words engines read as null.
@@ -10,9 +8,4 @@ export const AWKWARD =
 /** Fixture rows as the async iterable a bulk loader reads. */
 export async function* iterate<T>(rows: readonly T[]): AsyncIterable<T> {
   yield* rows;
-}
-
-/** Rows a load wrote, over all its tables. */
-export function totalRows(report: LoadReport): number {
-  return Object.values(report.rows).reduce((a, b) => a + b, 0);
 }

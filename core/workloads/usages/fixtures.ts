@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Backend } from '../../backend.ts';
-import { AWKWARD, iterate, totalRows } from '../../conformance/rows.ts';
+import { AWKWARD, iterate } from '../../conformance/rows.ts';
 import type { UsageInput } from './types.ts';
 
 /** A few usages, one with awkward text. */
@@ -13,5 +13,5 @@ export const usageInputs: UsageInput[] = Array.from({ length: 5 }, (_, i) => ({
 /** Loads the fixtures into a migrated, reset backend and checks the load report. */
 export async function loadFixtures(backend: Backend): Promise<void> {
   const report = await backend.load.usages(iterate(usageInputs));
-  assert.equal(totalRows(report), usageInputs.length, 'usages load reports its rows');
+  assert.deepEqual(report.rows, { usages: usageInputs.length }, 'usages load reports its rows');
 }
