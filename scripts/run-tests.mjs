@@ -3,12 +3,14 @@
 //
 // Integration tests need the real servers. Before the tests this starts the ones that are not
 // running yet (`storebench servers up`: PostgreSQL, Cassandra, the MongoDB-wire server, Redis on
-// loopback) and stops exactly those afterwards. When they cannot start (not installed: run
-// `bash scripts/setup`), the integration tests say SKIPPED loudly; under CI=true that is a failure.
+// loopback) and stops exactly those afterwards. The adapters' tests know servers only from the environment:
+// STOREBENCH_<KIND>_URL is set here from the servers found or started (the state file of `servers up`),
+// unless already set. When they cannot start (not installed: run `bash scripts/setup`), the integration
+// tests say SKIPPED loudly; under CI=true that is a failure.
 //   node scripts/run-tests.mjs [substring...]   only the test files whose path contains one of them
-//   STOREBENCH_TEST_SERVERS=none                 do not start servers (use STOREBENCH_<KIND>_URL or skip)
+//   STOREBENCH_TEST_SERVERS=none                 start none (use those `servers up` started, STOREBENCH_<KIND>_URL, or skip)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const roots = ['core', 'adapters', 'harness', 'deploy'];
@@ -48,6 +50,19 @@ if (process.env.STOREBENCH_TEST_SERVERS !== 'none') {
     }
     console.error(`\n*** ${message}. Install them with: bash scripts/setup ***\n`);
   }
+}
+
+// Read as JSON, not through the harness: the tests of core and the adapters depend on nothing but the environment.
+const stateFile = join(process.env.STOREBENCH_STATE_DIR ?? '.storebench', 'servers.json');
+let servers = {};
+try {
+  servers = JSON.parse(readFileSync(stateFile, 'utf8'));
+} catch {
+  // No servers recorded: the integration tests skip (or fail under CI) on their own.
+}
+for (const [kind, endpoint] of Object.entries(servers)) {
+  const variable = `STOREBENCH_${kind.toUpperCase()}_URL`;
+  if (typeof endpoint?.url === 'string' && !process.env[variable]) process.env[variable] = endpoint.url;
 }
 
 let status = 1;

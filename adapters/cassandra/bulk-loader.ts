@@ -1,6 +1,6 @@
 import type { BulkLoader, LoadOptions, LoadReport } from '../../core/backend.ts';
 import type { CatalogSource } from '../../core/workloads/catalog/index.ts';
-import type { CassandraSession, Statement } from './cassandra-session.ts';
+import type { CassandraSession, Statement } from './cassandra-connection.ts';
 import { overviewParams } from './overview-store.ts';
 import { LIST_BUCKET, type Statements } from './schema.ts';
 import { usageParams } from './usage-store.ts';

@@ -1,8 +1,7 @@
 import type { Backend } from '../../core/backend.ts';
 import { createCassandraBulkLoader, type BulkTuning } from './bulk-loader.ts';
 import { CassandraCatalogStore } from './catalog-store.ts';
-import { withDeadline } from './cassandra-errors.ts';
-import { CassandraSession, CONSISTENCY_LEVELS, type ConsistencyLevel } from './cassandra-session.ts';
+import { CassandraSession, CONSISTENCY_LEVELS, type ConsistencyLevel, withDeadline } from './cassandra-connection.ts';
 import { CassandraOverviewStore } from './overview-store.ts';
 import { keyspaceDdl, statements, TABLES, tableDdl } from './schema.ts';
 import { CassandraUsageStore } from './usage-store.ts';

@@ -36,23 +36,3 @@ export function isUnknownCasOutcome(error: unknown): boolean {
     cause.code === codes.readTimeout
   );
 }
-
-/**
- * Rejects with BackendUnavailableError once `ms` have passed, whatever the driver
- * is doing (connecting includes several metadata queries, each with its own
- * timeout). The abandoned call settles later on its own; its outcome is ignored.
- */
-export async function withDeadline<T>(operation: string, ms: number, call: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new BackendUnavailableError(`cassandra: ${operation} timed out after ${ms} ms`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([call(), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -1,16 +1,5 @@
 import { runConformance } from '../../core/conformance/index.ts';
-import { endpointForTest } from '../../harness/provision/index.ts';
-import { createCassandraBackend } from './index.ts';
+import { conformanceSetup } from './conformance-setup.ts';
 
-const { endpoint, skip } = endpointForTest('cassandra');
-
-runConformance(
-  'cassandra',
-  () => Promise.resolve(createCassandraBackend({ url: endpoint!.url, keyspace: 'storebench_conformance' })),
-  {
-    skip,
-    // Port 1 on loopback: nothing listens, so every call must fail fast with 503.
-    unreachable: () =>
-      Promise.resolve(createCassandraBackend({ url: 'cassandra://127.0.0.1:1/datacenter1', connectTimeoutMs: 1000 })),
-  },
-);
+const { name, factory, options } = conformanceSetup();
+runConformance(name, factory, options);

@@ -6,7 +6,7 @@ import type {
   ProductSummary,
   Style,
 } from '../../core/workloads/catalog/index.ts';
-import type { CassandraSession } from './cassandra-session.ts';
+import type { CassandraSession } from './cassandra-connection.ts';
 import { LIST_BUCKET, STYLE_ROW, type Statements } from './schema.ts';
 
 /** Positions past this cannot exist (an int clustering column); such pages are empty without a query. */

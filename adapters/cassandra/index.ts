@@ -1,3 +1,2 @@
 export { createCassandraBackend, type CassandraBackendConfig } from './cassandra-backend.ts';
-export type { ConsistencyLevel } from './cassandra-session.ts';
-export { parseCassandraUrl } from './cassandra-session.ts';
+export { parseCassandraUrl, type ConsistencyLevel } from './cassandra-connection.ts';

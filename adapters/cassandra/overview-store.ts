@@ -2,7 +2,7 @@ import { types } from 'cassandra-driver';
 import { ConflictError } from '../../core/errors.ts';
 import type { OverviewRecord, OverviewStore, OverviewUpdate } from '../../core/workloads/overview/index.ts';
 import { isUnknownCasOutcome } from './cassandra-errors.ts';
-import type { CassandraSession } from './cassandra-session.ts';
+import type { CassandraSession } from './cassandra-connection.ts';
 import type { Statements } from './schema.ts';
 
 /** The bound values of an overview row, in column order (game_id first). */

@@ -1,6 +1,6 @@
 import { types } from 'cassandra-driver';
 import type { Usage, UsageInput, UsageStore } from '../../core/workloads/usages/index.ts';
-import type { CassandraSession } from './cassandra-session.ts';
+import type { CassandraSession } from './cassandra-connection.ts';
 import type { Statements } from './schema.ts';
 
 /** A version-1 (time-based) UUID, the only kind a timeuuid column accepts; anything else cannot be ours. */

@@ -1,4 +1,5 @@
 import { runConformance } from '../../core/conformance/index.ts';
-import { createMemoryBackend } from './index.ts';
+import { conformanceSetup } from './conformance-setup.ts';
 
-runConformance('memory', async () => createMemoryBackend());
+const { name, factory, options } = conformanceSetup();
+runConformance(name, factory, options);

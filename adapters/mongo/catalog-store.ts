@@ -7,7 +7,7 @@ import type {
   Style,
 } from '../../core/workloads/catalog/index.ts';
 import type { EmbeddedStyle, MongoCollections, ProductDocument, ProductStylesDocument } from './documents.ts';
-import type { StoreCall } from './mongo-errors.ts';
+import type { StoreCall } from './mongo-connection.ts';
 
 const SUMMARY = { _id: 1, name: 1, slogan: 1, description: 1, category: 1, default_price: 1 } as const;
 

@@ -2,8 +2,8 @@ import type { Collection, Db, ObjectId } from 'mongodb';
 
 /**
  * The adapter's document model, written for MongoDB 7 (WiredTiger). Each
- * collection is shaped for the reads of its workload, and every index the
- * reads need is listed here so `migrate()` is the only place that creates them.
+ * collection is shaped for the reads of its workload; schema.ts creates the
+ * collections and the indexes those reads need.
  */
 export const COLLECTIONS = {
   products: 'catalog_products',
@@ -85,11 +85,6 @@ export interface UsageDocument {
   timestamp: string;
   medication: string;
 }
-
-/** Secondary indexes, by collection (every collection also has its `_id` index). */
-export const INDEXES = [
-  { collection: COLLECTIONS.products, name: 'pos_unique', key: { pos: 1 }, unique: true },
-] as const;
 
 /** The adapter's collections, typed by their documents. */
 export interface MongoCollections {

@@ -1,11 +1,12 @@
-import { MongoServerError, type Db, type W } from 'mongodb';
+import type { W } from 'mongodb';
 import type { Backend } from '../../core/backend.ts';
 import { MongoCatalogStore } from './catalog-store.ts';
 import { createMongoBulkLoader, type BulkTuning } from './bulk-loader.ts';
-import { COLLECTIONS, collectionsOf, INDEXES, type MongoCollections } from './documents.ts';
-import { MongoConnection } from './mongo-connection.ts';
-import { guarded, withDeadline, type StoreCall } from './mongo-errors.ts';
+import { collectionsOf, type MongoCollections } from './documents.ts';
+import { databaseInUrl, MongoConnection, withDeadline, type StoreCall } from './mongo-connection.ts';
+import { guarded } from './mongo-errors.ts';
 import { MongoOverviewStore } from './overview-store.ts';
+import { migrateCollections } from './schema.ts';
 import { describeServer } from './server-version.ts';
 import { MongoUsageStore } from './usage-store.ts';
 
@@ -80,19 +81,7 @@ export function createMongoBackend(config: MongoBackendConfig): Backend {
 
   const migrate = async () => {
     const on = await bulk.handles();
-    const db = on.products.db;
-    const existing = new Set(
-      (await guarded('migrate', () => db.listCollections({}, { nameOnly: true }).toArray())).map((c) => c.name),
-    );
-    for (const name of Object.values(COLLECTIONS)) {
-      if (!existing.has(name)) await guarded('migrate', () => createCollection(db, name));
-    }
-    // createIndex with the same name, key and options is a no-op on an existing index: idempotent.
-    for (const index of INDEXES) {
-      await guarded('migrate', () =>
-        db.collection(index.collection).createIndex(index.key, { name: index.name, unique: index.unique }),
-      );
-    }
+    await migrateCollections(on.products.db);
   };
 
   return {
@@ -122,19 +111,4 @@ export function createMongoBackend(config: MongoBackendConfig): Backend {
       await Promise.all([stores.close(), bulk.close()]);
     },
   };
-}
-
-/** Creates a collection; one created meanwhile by a concurrent migrate is fine (NamespaceExists, code 48). */
-async function createCollection(db: Db, name: string): Promise<void> {
-  try {
-    await db.createCollection(name);
-  } catch (error) {
-    if (!(error instanceof MongoServerError && error.code === 48)) throw error;
-  }
-}
-
-/** The database named in the connection string's path, if any. */
-function databaseInUrl(url: string): string | undefined {
-  const match = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(url);
-  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }

@@ -60,3 +60,29 @@ export class MongoConnection<T> {
     return this.connecting;
   }
 }
+
+/** Runs a store call against the adapter's collections, with errors translated and a deadline. */
+export type StoreCall<C> = <T>(operation: string, call: (collections: C) => Promise<T>) => Promise<T>;
+
+/**
+ * Rejects with BackendUnavailableError once `ms` have passed, whatever the
+ * driver is doing (a frozen server otherwise costs a socket timeout per read
+ * retry). The abandoned call settles later on its own; its outcome is ignored.
+ */
+export async function withDeadline<T>(operation: string, ms: number, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BackendUnavailableError(`mongo: ${operation} timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([call(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The database named in the connection string's path, if any. */
+export function databaseInUrl(url: string): string | undefined {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(url);
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+}

@@ -35,23 +35,3 @@ export async function guarded<T>(operation: string, call: () => Promise<T>): Pro
     throw translateMongoError(operation, error);
   }
 }
-
-/** Runs a store call against the adapter's collections, with errors translated and a deadline. */
-export type StoreCall<C> = <T>(operation: string, call: (collections: C) => Promise<T>) => Promise<T>;
-
-/**
- * Rejects with BackendUnavailableError once `ms` have passed, whatever the
- * driver is doing (a frozen server otherwise costs a socket timeout per read
- * retry). The abandoned call settles later on its own; its outcome is ignored.
- */
-export async function withDeadline<T>(operation: string, ms: number, call: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BackendUnavailableError(`mongo: ${operation} timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([call(), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

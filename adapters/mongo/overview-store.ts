@@ -1,6 +1,6 @@
 import type { OverviewRecord, OverviewStore, OverviewUpdate } from '../../core/workloads/overview/index.ts';
 import type { MongoCollections, OverviewDocument } from './documents.ts';
-import type { StoreCall } from './mongo-errors.ts';
+import type { StoreCall } from './mongo-connection.ts';
 
 export class MongoOverviewStore implements OverviewStore {
   constructor(private readonly run: StoreCall<MongoCollections>) {}

@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import type { Usage, UsageInput, UsageStore } from '../../core/workloads/usages/index.ts';
 import type { MongoCollections, UsageDocument } from './documents.ts';
-import type { StoreCall } from './mongo-errors.ts';
+import type { StoreCall } from './mongo-connection.ts';
 
 /** The only ids this adapter hands out: an ObjectId in lower-case hex. */
 const OBJECT_ID_HEX = /^[0-9a-f]{24}$/;

@@ -6,7 +6,8 @@ import type { BulkLoader, LoadOptions, LoadReport, WorkloadName } from '../../co
 import type { CatalogSource } from '../../core/workloads/catalog/index.ts';
 import type { OverviewRecord } from '../../core/workloads/overview/index.ts';
 import type { UsageInput } from '../../core/workloads/usages/index.ts';
-import { type ResolvedConfig, toStoreError, withMaintenanceClient } from './connection.ts';
+import { type ConnectionSettings, withMaintenanceClient } from './postgres-connection.ts';
+import { toStoreError } from './postgres-errors.ts';
 import { encodeRow } from './copy-encoding.ts';
 import { migrateSchema, objectsOf, type SchemaObject, TABLES, tablesOf } from './schema.ts';
 
@@ -14,6 +15,14 @@ import { migrateSchema, objectsOf, type SchemaObject, TABLES, tablesOf } from '.
 const PROGRESS_EVERY = 100_000;
 /** Encoded rows are handed to the socket in chunks of about this many characters. */
 const CHUNK_CHARS = 64 * 1024;
+
+/** How a bulk load uses the server, resolved from the backend's config. */
+export interface LoadSettings extends ConnectionSettings {
+  /** Tables COPYed, and indexes built, at once. */
+  loadConcurrency: number;
+  /** `maintenance_work_mem` of each index build, in MB. */
+  maintenanceWorkMemMb: number;
+}
 
 /** One table's rows and how to encode them for COPY. */
 interface TableFeed {
@@ -36,7 +45,7 @@ function feed<T>(table: string, rows: () => AsyncIterable<T>, encode: (row: T) =
  * 4. `ANALYZE`.
  * On failure the workload's tables are emptied and the schema restored to what migrate() makes.
  */
-export function createBulkLoader(config: ResolvedConfig): BulkLoader {
+export function createBulkLoader(config: LoadSettings): BulkLoader {
   const run = (workload: WorkloadName, feeds: TableFeed[], options?: LoadOptions) =>
     loadWorkload(config, workload, feeds, options);
   return {
@@ -67,7 +76,7 @@ function once<T>(rows: AsyncIterable<T>): () => AsyncIterable<T> {
 }
 
 async function loadWorkload(
-  config: ResolvedConfig,
+  config: LoadSettings,
   workload: WorkloadName,
   feeds: TableFeed[],
   options: LoadOptions = {},
@@ -138,14 +147,14 @@ async function copyTable(
   return count;
 }
 
-async function build(config: ResolvedConfig, object: SchemaObject): Promise<void> {
+async function build(config: LoadSettings, object: SchemaObject): Promise<void> {
   await withMaintenanceClient(config, (client) => client.query(object.create), {
     maintenance_work_mem: `${config.maintenanceWorkMemMb}MB`,
   });
 }
 
 /** After a failed load: empty tables and the schema migrate() makes, never a half-indexed half-load. */
-async function restore(config: ResolvedConfig, workload: WorkloadName): Promise<void> {
+async function restore(config: LoadSettings, workload: WorkloadName): Promise<void> {
   const tables = tablesOf(workload).map((t) => t.name);
   await withMaintenanceClient(config, async (client) => {
     await client.query(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`);

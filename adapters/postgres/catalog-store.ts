@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { CatalogStore, Product, ProductStyles, ProductSummary } from '../../core/workloads/catalog/index.ts';
-import { guarded } from './connection.ts';
+import { guarded } from './postgres-errors.ts';
 import { isInt4 } from './ids.ts';
 
 const SUMMARY_COLUMNS = 'p.id, p.name, p.slogan, p.description, p.category, p.default_price';

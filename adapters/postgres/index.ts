@@ -1,2 +1,1 @@
-export { createPostgresBackend } from './postgres-backend.ts';
-export type { PostgresBackendConfig } from './connection.ts';
+export { createPostgresBackend, type PostgresBackendConfig } from './postgres-backend.ts';

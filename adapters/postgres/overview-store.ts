@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { OverviewRecord, OverviewStore, OverviewUpdate } from '../../core/workloads/overview/index.ts';
-import { guarded } from './connection.ts';
+import { guarded } from './postgres-errors.ts';
 import { isInt4 } from './ids.ts';
 
 const COLUMNS = `game_id, game_name, description, to_char(release_date, 'YYYY-MM-DD') AS release_date,

@@ -1,16 +1,50 @@
+import { z } from 'zod';
 import type { Backend } from '../../core/backend.ts';
 import { createBulkLoader } from './bulk-loader.ts';
 import { PostgresCatalogStore } from './catalog-store.ts';
-import {
-  createServingPool,
-  guarded,
-  type PostgresBackendConfig,
-  resolveConfig,
-  withMaintenanceClient,
-} from './connection.ts';
+import { createServingPool, withMaintenanceClient } from './postgres-connection.ts';
+import { guarded } from './postgres-errors.ts';
 import { PostgresOverviewStore } from './overview-store.ts';
 import { migrateSchema, TABLES } from './schema.ts';
 import { PostgresUsageStore } from './usage-store.ts';
+
+/** Tuning of `createPostgresBackend`; every field but `url` has a written-down default. */
+export interface PostgresBackendConfig {
+  /** `postgres://user:pass@127.0.0.1:5432/db` */
+  url: string;
+  /** Connections in the serving pool (default 10). Bulk loads open their own connections. */
+  poolSize?: number;
+  /** Server-side limit per statement of the serving pool (default 5000 ms); bulk loads run without one. */
+  statementTimeoutMs?: number;
+  /** How long to wait for a new connection, or for a free one in the pool (default 3000 ms). */
+  connectionTimeoutMs?: number;
+  /** `synchronous_commit` of the serving pool; the server's own setting when absent. */
+  synchronousCommit?: 'on' | 'off' | 'local' | 'remote_write' | 'remote_apply';
+  /** Tables COPYed, and indexes built, at once during a bulk load (default 3). */
+  loadConcurrency?: number;
+  /** `maintenance_work_mem` of each index build during a bulk load (default 256 MB). */
+  maintenanceWorkMemMb?: number;
+  /** `application_name` of the serving pool's connections (default `storebench`), as seen in pg_stat_activity. */
+  applicationName?: string;
+}
+
+const configSchema = z.object({
+  url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// url'),
+  poolSize: z.number().int().min(1).max(1000).default(10),
+  statementTimeoutMs: z.number().int().min(1).default(5000),
+  connectionTimeoutMs: z.number().int().min(1).default(3000),
+  synchronousCommit: z.enum(['on', 'off', 'local', 'remote_write', 'remote_apply']).optional(),
+  loadConcurrency: z.number().int().min(1).max(16).default(3),
+  maintenanceWorkMemMb: z.number().int().min(1).default(256),
+  applicationName: z.string().min(1).max(63).default('storebench'),
+});
+
+function resolveConfig(config: PostgresBackendConfig): z.output<typeof configSchema> {
+  const parsed = configSchema.safeParse(config);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new Error(`createPostgresBackend: ${issue?.path.join('.') ?? 'config'}: ${issue?.message ?? 'invalid'}`);
+}
 
 /**
  * PostgreSQL behind every store port: a normalized schema with an index on

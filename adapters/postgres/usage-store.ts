@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Usage, UsageInput, UsageStore } from '../../core/workloads/usages/index.ts';
-import { guarded } from './connection.ts';
+import { guarded } from './postgres-errors.ts';
 
 const RECORD = {
   name: 'usages_record',

@@ -1,6 +1,6 @@
 import { Client, policies, types } from 'cassandra-driver';
 import { BackendUnavailableError } from '../../core/errors.ts';
-import { translateCassandraError, withDeadline } from './cassandra-errors.ts';
+import { translateCassandraError } from './cassandra-errors.ts';
 
 /** Consistency levels a config may name (CQL spelling). */
 export const CONSISTENCY_LEVELS = [
@@ -62,6 +62,26 @@ function consistencyCode(level: ConsistencyLevel): number {
   const code = (types.consistencies as unknown as Record<string, number>)[key];
   if (code === undefined) throw new TypeError(`cassandra: unknown consistency ${level}`);
   return code;
+}
+
+/**
+ * Rejects with BackendUnavailableError once `ms` have passed, whatever the driver
+ * is doing (connecting includes several metadata queries, each with its own
+ * timeout). The abandoned call settles later on its own; its outcome is ignored.
+ */
+export async function withDeadline<T>(operation: string, ms: number, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new BackendUnavailableError(`cassandra: ${operation} timed out after ${ms} ms`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([call(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

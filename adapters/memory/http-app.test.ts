@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { createMemoryBackend } from '../../adapters/memory/index.ts';
-import { createApp } from './app.ts';
-import { openApiDocument } from './openapi.ts';
+import { createApp } from '../../core/http/app.ts';
+import { openApiDocument } from '../../core/http/openapi.ts';
+import { createMemoryBackend } from './index.ts';
 
 interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
