@@ -22,7 +22,12 @@ export function isBackendName(name: string): name is BackendName {
  * or from the servers `storebench servers up` started. Adapters load lazily so that a
  * missing optional driver only matters when that backend is asked for.
  */
-export async function createBackend(name: BackendName, url?: string): Promise<Backend> {
+export async function createBackend(
+  name: BackendName,
+  url?: string,
+  /** Adapter options beyond the URL (pool size, bulk-load batch sizes...), as its config type names them. */
+  config: Record<string, unknown> = {},
+): Promise<Backend> {
   const kind = SERVER_OF[name];
   const target = url ?? (kind ? findEndpoint(kind)?.url : undefined);
   if (kind && !target) {
@@ -34,10 +39,10 @@ export async function createBackend(name: BackendName, url?: string): Promise<Ba
     case 'memory':
       return (await import('../../adapters/memory/index.ts')).createMemoryBackend();
     case 'postgres':
-      return (await import('../../adapters/postgres/index.ts')).createPostgresBackend({ url: target! });
+      return (await import('../../adapters/postgres/index.ts')).createPostgresBackend({ ...config, url: target! });
     case 'cassandra':
-      return (await import('../../adapters/cassandra/index.ts')).createCassandraBackend({ url: target! });
+      return (await import('../../adapters/cassandra/index.ts')).createCassandraBackend({ ...config, url: target! });
     case 'mongo':
-      return (await import('../../adapters/mongo/index.ts')).createMongoBackend({ url: target! });
+      return (await import('../../adapters/mongo/index.ts')).createMongoBackend({ ...config, url: target! });
   }
 }
