@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError } from './errors.ts';
 
 const POSITIVE_INT = /^[1-9][0-9]{0,9}$/;
@@ -18,6 +18,23 @@ export function parsePositiveInt(raw: unknown, field: string, max = MAX_ID): num
 /** An optional query parameter: its default when absent, else the same rules as parsePositiveInt. */
 export function parseOptionalPositiveInt(raw: unknown, field: string, fallback: number, max: number): number {
   return raw === undefined ? fallback : parsePositiveInt(raw, field, max);
+}
+
+/** A lone UTF-16 surrogate: what `\ud800` in JSON, or invalid UTF-8 in the body (see core/http/body.ts), becomes. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A string every backend stores and returns exactly as given, decided here once for all of them:
+ * no lone surrogate (PostgreSQL, Cassandra and MongoDB store UTF-8 and would turn it into U+FFFD) and
+ * no NUL (PostgreSQL text cannot hold it). `min`/`max` count UTF-16 code units, as JSON.parse gives them.
+ */
+export function storableText(min: number, max: number): z.ZodString {
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((s) => !LONE_SURROGATE.test(s), 'not valid Unicode text (a lone surrogate, or invalid UTF-8 in the body)')
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL (U+0000)');
 }
 
 /** Run a zod schema; the first issue becomes a ValidationError naming its dotted field path. */

@@ -13,7 +13,7 @@ export interface Reply {
   body: unknown;
 }
 
-/** One request to the API under test: a body that is a string is sent as it is, anything else as JSON. */
+/** One request to the API under test: a body that is a string or bytes is sent as it is, anything else as JSON. */
 export type HttpCall = (
   method: string,
   path: string,
@@ -33,7 +33,8 @@ function client(base: () => string): HttpCall {
   return async (method, path, body, headers = {}) => {
     const init: RequestInit = { method, headers: { ...headers } };
     if (body !== undefined) {
-      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      init.body =
+        typeof body === 'string' ? body : body instanceof Uint8Array ? new Uint8Array(body) : JSON.stringify(body);
       init.headers = { 'content-type': 'application/json', ...headers };
     }
     const res = await fetch(`${base()}${path}`, init);

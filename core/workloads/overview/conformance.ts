@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LoadProgress } from '../../backend.ts';
 import { assertError, BAD_IDS } from '../../conformance/client.ts';
+import { assertUnstorableTextRejected } from '../../conformance/text.ts';
 import type { WorkloadConformance } from '../../conformance/workload-conformance.ts';
 import { loadFixtures, OVERVIEW_COUNT, overviewRecords, overviewRows } from './fixtures.ts';
 import type { OverviewRecord } from './types.ts';
@@ -80,6 +81,7 @@ export const conformance: WorkloadConformance = {
         ['a tag of the wrong type', { ...record(1003), tags: ['a', 'b', 3] }, 'tags.2'],
         ['an impossible date', { ...record(1003), release_date: '2023-02-29' }, 'release_date'],
         ['a date in the wrong format', { ...record(1003), release_date: '29/02/2024' }, 'release_date'],
+        ['the year 0000 (PostgreSQL has none)', { ...record(1003), release_date: '0000-01-01' }, 'release_date'],
         ['an unknown field', { ...record(1003), rating: 5 }, 'rating'],
       ] as const) {
         test(`POST: 400 naming the field for ${label}`, async () => {
@@ -87,6 +89,35 @@ export const conformance: WorkloadConformance = {
           assertError(await http('GET', '/api/overview/1003'), 404);
         });
       }
+
+      test('POST and PUT: 400 naming the field for text no backend stores as given, nothing written', async () => {
+        const { game_id: _, ...update } = record(1003);
+        const fields = (base: object) => ({
+          game_name: (text: string) => ({ ...base, game_name: text }),
+          description: (text: string) => ({ ...base, description: text }),
+          developer: (text: string) => ({ ...base, developer: text }),
+          publisher: (text: string) => ({ ...base, publisher: text }),
+          'tags.1': (text: string) => ({ ...base, tags: ['ok', text] }),
+        });
+        await assertUnstorableTextRejected(http, 'POST', '/api/overview', fields(record(1003)), async () =>
+          assertError(await http('GET', '/api/overview/1003'), 404),
+        );
+        await assertUnstorableTextRejected(http, 'PUT', '/api/overview/1', fields(update), async () =>
+          assert.deepEqual((await http('GET', '/api/overview/1')).body, overviewRecords[0]),
+        );
+      });
+
+      test('dates at the ends of 0001..9999 and in the Julian-Gregorian gap, and any Unicode text, round-trip', async () => {
+        for (const [id, release_date] of [
+          [1011, '0001-01-01'],
+          [1012, '9999-12-31'],
+          [1013, '1582-10-10'],
+        ] as const) {
+          const body = { ...record(id), release_date, game_name: '\u{1F3AE} \uFFFD \u2028', tags: ['\u{1D11E}'] };
+          assert.equal((await http('POST', '/api/overview', body)).status, 201, release_date);
+          assert.deepEqual((await http('GET', `/api/overview/${id}`)).body, body);
+        }
+      });
 
       test('POST: 400 for malformed JSON, 415 for a form body, 413 for an oversized body', async () => {
         assertError(await http('POST', '/api/overview', '{"game_id":'), 400);
@@ -185,6 +216,12 @@ export const conformance: WorkloadConformance = {
   invalidRequests: [
     { method: 'GET', path: '/api/overview/abc', field: 'gameId' },
     { method: 'POST', path: '/api/overview', body: { ...overviewRecords[0], tags: 'RPG' }, field: 'tags' },
+    {
+      method: 'POST',
+      path: '/api/overview',
+      body: { ...overviewRecords[0], game_name: 'a\ud800' },
+      field: 'game_name',
+    },
   ],
 
   async writeAndReadBack(http) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../../errors.ts';
-import { MAX_ID, parseWith } from '../../validation.ts';
+import { MAX_ID, parseWith, storableText } from '../../validation.ts';
 import type { OverviewRecord, OverviewUpdate } from './types.ts';
 
 const isoDate = z
@@ -9,15 +9,17 @@ const isoDate = z
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'not a calendar date');
+  }, 'not a calendar date')
+  // JavaScript and Cassandra know a year 0 (1 BC), PostgreSQL does not: every backend gets 0001..9999.
+  .refine((s) => s >= '0001-01-01', 'not a calendar date from 0001-01-01 to 9999-12-31');
 
 const fields = {
-  game_name: z.string().min(1).max(200),
-  description: z.string().max(10_000),
+  game_name: storableText(1, 200),
+  description: storableText(0, 10_000),
   release_date: isoDate,
-  developer: z.string().min(1).max(200),
-  publisher: z.string().min(1).max(200),
-  tags: z.array(z.string().min(1).max(64)).max(32),
+  developer: storableText(1, 200),
+  publisher: storableText(1, 200),
+  tags: z.array(storableText(1, 64)).max(32),
 };
 
 const overviewRecord = z.strictObject({ game_id: z.number().int().min(1).max(MAX_ID), ...fields });

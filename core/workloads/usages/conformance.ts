@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertError, type HttpCall } from '../../conformance/client.ts';
+import { assertUnstorableTextRejected } from '../../conformance/text.ts';
 import type { WorkloadConformance } from '../../conformance/workload-conformance.ts';
 import { loadFixtures, usageInputs } from './fixtures.ts';
 
@@ -64,6 +65,22 @@ export const conformance: WorkloadConformance = {
         });
       }
 
+      test('400 naming the field for text no backend stores as given (lone surrogate, invalid UTF-8, NUL)', async () => {
+        await assertUnstorableTextRejected(http, 'POST', '/api/usages', {
+          patientId: (text) => ({ ...valid, patientId: text }),
+          timestamp: (text) => ({ ...valid, timestamp: text }),
+          medication: (text) => ({ ...valid, medication: text }),
+        });
+      });
+
+      test('text every backend stores round-trips exactly: astral characters, U+FFFD, controls', async () => {
+        const input = { ...valid, patientId: '\u{1F48A}\uFFFD', medication: 'x\u0001\u001f\u007f\u2028\uFEFFy' };
+        const created = await http('POST', '/api/usages', input);
+        assert.equal(created.status, 201);
+        const { id } = created.body as { id: string };
+        assert.deepEqual((await http('GET', `/api/usages/${id}`)).body, { id, ...input });
+      });
+
       test('400 for malformed JSON, a JSON array and null', async () => {
         assertError(await http('POST', '/api/usages', '{"patientId": "1",'), 400);
         assertError(await http('POST', '/api/usages', '[]'), 400);
@@ -91,6 +108,7 @@ export const conformance: WorkloadConformance = {
   storeRequests: [{ method: 'POST', path: '/api/usages', body: { patientId: '1', timestamp: 't', medication: 'm' } }],
   invalidRequests: [
     { method: 'POST', path: '/api/usages', body: { patientId: '1', timestamp: 't' }, field: 'medication' },
+    { method: 'POST', path: '/api/usages', body: { ...valid, timestamp: 'a\u0000b' }, field: 'timestamp' },
   ],
 
   async writeAndReadBack(http) {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { ValidationError } from '../../errors.ts';
-import { parseWith } from '../../validation.ts';
+import { parseWith, storableText } from '../../validation.ts';
 import type { UsageInput } from './types.ts';
 
 const usageInput = z.strictObject({
-  patientId: z.string().min(1).max(64),
-  timestamp: z.string().min(1).max(128),
-  medication: z.string().min(1).max(256),
+  patientId: storableText(1, 64),
+  timestamp: storableText(1, 128),
+  medication: storableText(1, 256),
 });
 
 export function parseUsageInput(body: unknown): UsageInput {
