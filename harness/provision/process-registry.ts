@@ -6,14 +6,15 @@ import { rmSync } from 'node:fs';
  * Processes are spawned in their own process group (detached) so a terminal Ctrl-C does not hit
  * them half-way; this registry then stops them in order and removes their dirs.
  */
-interface Owned {
-  pid: number;
+export interface Owned {
+  /** Its process group leader; undefined while it has none (a server killed to simulate a crash, not yet restarted). */
+  pid: number | undefined;
   dirs: string[];
   /** Graceful stop of this entry (SIGTERM, wait, SIGKILL, remove dirs). */
   stop: () => Promise<void>;
 }
 
-const owned = new Map<number, Owned>();
+const owned = new Set<Owned>();
 let handlersInstalled = false;
 let stopping: Promise<void> | undefined;
 
@@ -46,8 +47,8 @@ function onSignal(signal: NodeJS.Signals): void {
 
 /** Last resort on exit: no time for graceful stops, so SIGKILL and remove dirs synchronously. */
 function onExit(): void {
-  for (const o of owned.values()) {
-    killGroup(o.pid, 'SIGKILL');
+  for (const o of owned) {
+    if (o.pid !== undefined) killGroup(o.pid, 'SIGKILL');
     for (const dir of o.dirs) rmSync(dir, { recursive: true, force: true });
   }
   owned.clear();
@@ -62,18 +63,21 @@ function installHandlers(): void {
   process.on('exit', onExit);
 }
 
-/** Registers a started process (and its dirs) for cleanup on exit signals; returns the unregister function. */
+/**
+ * Registers a started process (and its dirs) for cleanup on exit signals; returns the unregister function.
+ * The entry is kept as given: a caller that restarts the process updates its `pid`.
+ */
 export function registerOwned(entry: Owned): () => void {
   installHandlers();
-  owned.set(entry.pid, entry);
+  owned.add(entry);
   return () => {
-    owned.delete(entry.pid);
+    owned.delete(entry);
   };
 }
 
 /** The pids this run started and still owns (servers, API processes, balancers): part of the run, not interference. */
 export function ownedPids(): number[] {
-  return [...owned.keys()];
+  return [...owned].flatMap((o) => (o.pid === undefined ? [] : [o.pid]));
 }
 
 /** How many processes this run still owns (for tests and diagnostics). */

@@ -280,3 +280,43 @@ describe('interrupted start-up', () => {
     assert.equal(existsSync(path), false, 'temp dir removed');
   });
 });
+
+describe('crash and restart of a local server', () => {
+  const skip = skipReason(['postgres']);
+
+  test('kill -9 keeps the data dir; restart serves the committed rows on the same URL', { skip }, async () => {
+    const server = await new LocalProvisioner().start('postgres');
+    const { url, dataDir } = server.endpoint;
+    const firstPid = server.endpoint.pid!;
+    try {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query('CREATE TABLE t (id int PRIMARY KEY)');
+      await client.query('INSERT INTO t SELECT generate_series(1, 100)');
+      client.on('error', () => {}); // the crash cuts its connection
+      await server.crash!();
+      assert.equal(isAlive(firstPid), false, 'killed');
+      assert.ok(existsSync(dataDir!), 'data dir kept');
+      await client.end().catch(() => {});
+      await assert.rejects(new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 }).connect());
+
+      const { readyMs } = await server.restart!();
+      assert.ok(readyMs > 0);
+      assert.notEqual(server.endpoint.pid, firstPid);
+      assert.ok(isAlive(server.endpoint.pid!));
+      const again = new pg.Client({ connectionString: url });
+      await again.connect();
+      try {
+        assert.equal((await again.query('SELECT count(*)::int AS n FROM t')).rows[0]?.n, 100);
+      } finally {
+        await again.end();
+      }
+      await assert.rejects(server.restart!(), /is running: crash\(\) it before restart\(\)/);
+    } finally {
+      await server.stop();
+    }
+    assert.equal(isAlive(server.endpoint.pid!), false);
+    assert.equal(existsSync(dataDir!), false, 'stop() removes the dir');
+    assert.equal(ownedCount(), 0);
+  });
+});

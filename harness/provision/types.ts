@@ -30,6 +30,16 @@ export interface ProvisionedServer {
   resettable: boolean;
   /** Stops what this provisioner started and removes its temp data; a no-op for external servers. */
   stop(): Promise<void>;
+  /**
+   * Local servers only: kill -9 of the server's whole process group, as a power cut or an OOM kill would;
+   * its data dir and port stay reserved for `restart()`. Resolves once the processes are gone.
+   */
+  crash?(): Promise<void>;
+  /**
+   * Local servers only, after `crash()`: the same server again on the same data dir and port (so clients
+   * keep their URL), through its own recovery; resolves once it answers a real query, with how long that took.
+   */
+  restart?(): Promise<{ readyMs: number }>;
 }
 
 /** Options every provisioner understands; each ignores what does not apply to it. */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import type { ServerKind } from '../kinds/index.ts';
-import { killGroup, registerOwned } from '../process-registry.ts';
+import { killGroup, registerOwned, type Owned } from '../process-registry.ts';
 import { waitUntilAnswering } from '../readiness.ts';
 import type { ProvisionedServer, ServerEndpoint, ServerKindDescriptor } from '../types.ts';
 
@@ -11,7 +11,7 @@ export interface LaunchSpec {
   kind: ServerKindDescriptor<ServerKind>;
   command: string;
   args: string[];
-  /** Temp dir holding all its data and its log; removed on stop. */
+  /** Temp dir holding all its data and its log; removed on stop, kept by a crash and a restart. */
   dir: string;
   logFile: string;
   /** The URL readiness probes (may differ from the endpoint URL, e.g. postgres' maintenance db). */
@@ -24,7 +24,7 @@ export interface LaunchSpec {
   readyTimeoutMs: number;
   /** Overrides what the probe reports, for stand-ins whose self-reported version misleads. */
   versionLabel?: (probed: string) => string;
-  /** Runs once the server answers, before it is handed out (e.g. CREATE DATABASE). */
+  /** Runs once the server first answers, before it is handed out (e.g. CREATE DATABASE); not after a restart. */
   afterReady?: () => Promise<void>;
   detached: boolean;
 }
@@ -110,13 +110,16 @@ export async function terminate(pid: number, graceMs: number, child?: ChildProce
   while (!gone() && Date.now() < hardDeadline) await new Promise((r) => setTimeout(r, 50));
 }
 
-/**
- * Starts a native server in its own process group, waits until it answers a real query, and
- * returns it with a `stop()` that kills it and removes its temp dir. Unless `detached`, it is
- * registered so that SIGINT/SIGTERM/exit of this process stops it too.
- */
-export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
-  const started = Date.now();
+/** One process of a launched server (a restart makes another). */
+interface ServerProcess {
+  pid: number;
+  child: ChildProcess;
+  /** Why it is gone (spawn failure, exit with its log tail), or null while it runs. */
+  isDead(): string | null;
+}
+
+/** Spawns the server in its own process group, output appended to its log. */
+async function spawnServer(spec: LaunchSpec): Promise<ServerProcess> {
   const logFd = openSync(spec.logFile, 'a');
   let child: ChildProcess;
   try {
@@ -134,62 +137,143 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
   let spawnFailure: Error | undefined;
   void spawnError.then((e) => (spawnFailure = e));
   const pid = child.pid;
-  if (pid === undefined) {
-    rmSync(spec.dir, { recursive: true, force: true });
-    throw new Error(`could not start ${spec.command}: ${String((await spawnError).message)}`);
-  }
-
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= (async () => {
-      await terminate(pid, spec.kind.stopGraceMs, spec.detached ? undefined : child);
-      rmSync(spec.dir, { recursive: true, force: true });
-      unregister();
-    })();
-    return stopped;
-  };
-  // Registered even when detached, until it answers: Ctrl-C during start-up must not leave it behind.
-  const unregister = registerOwned({ pid, dirs: [spec.dir], stop });
-
+  if (pid === undefined) throw new Error(`could not start ${spec.command}: ${String((await spawnError).message)}`);
   const isDead = (): string | null =>
     spawnFailure
       ? spawnFailure.message
       : child.exitCode !== null || child.signalCode !== null
         ? `exit ${child.exitCode ?? child.signalCode}; log ${spec.logFile}:\n${logTail(spec.logFile)}`
         : null;
-  try {
-    // Only a listener this very process holds counts: another server on the port must not pass as ours.
-    const ownDeadline = Date.now() + spec.readyTimeoutMs;
-    while (!listenerOwnedBy(pid, spec.port)) {
-      const dead = isDead();
-      if (dead) throw new Error(`${spec.kind.name} exited before answering: ${dead}`);
-      if (Date.now() > ownDeadline) throw new Error(`${spec.kind.name} never listened on 127.0.0.1:${spec.port}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const { version } = await waitUntilAnswering(spec.kind, spec.probeUrl, {
-      timeoutMs: Math.max(1_000, ownDeadline - Date.now()),
-      isDead,
-    });
-    await spec.afterReady?.();
-    const endpoint: ServerEndpoint = {
-      kind: spec.kind.name,
-      url: spec.endpointUrl,
-      provisioner: 'local',
-      version: spec.versionLabel ? spec.versionLabel(version) : version,
-      pid,
-      dataDir: spec.dir,
-      startupMs: Date.now() - started,
-      logFile: spec.logFile,
-    };
-    if (spec.detached) {
-      unregister();
-      child.unref();
-    }
-    return { endpoint, startupMs: endpoint.startupMs ?? 0, resettable: true, stop };
-  } catch (error) {
-    const tail = existsSync(spec.logFile) ? logTail(spec.logFile) : '';
-    await stop();
-    const message = (error as Error).message;
-    throw new Error(message.includes('log ') ? message : `${message}\n--- ${spec.kind.name} log tail ---\n${tail}`);
+  return { pid, child, isDead };
+}
+
+/** Waits until this very process listens on the port and answers the kind's real query; returns the version. */
+async function untilAnswering(spec: LaunchSpec, server: ServerProcess): Promise<string> {
+  // Only a listener this very process holds counts: another server on the port must not pass as ours.
+  const ownDeadline = Date.now() + spec.readyTimeoutMs;
+  while (!listenerOwnedBy(server.pid, spec.port)) {
+    const dead = server.isDead();
+    if (dead) throw new Error(`${spec.kind.name} exited before answering: ${dead}`);
+    if (Date.now() > ownDeadline) throw new Error(`${spec.kind.name} never listened on 127.0.0.1:${spec.port}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
+  const { version } = await waitUntilAnswering(spec.kind, spec.probeUrl, {
+    timeoutMs: Math.max(1_000, ownDeadline - Date.now()),
+    isDead: server.isDead,
+  });
+  return version;
+}
+
+/** The error of a start that failed, with the log's tail unless the message already carries it. */
+function startFailure(spec: LaunchSpec, error: unknown): Error {
+  const tail = existsSync(spec.logFile) ? logTail(spec.logFile) : '';
+  const message = (error as Error).message;
+  return new Error(message.includes('log ') ? message : `${message}\n--- ${spec.kind.name} log tail ---\n${tail}`);
+}
+
+/** Resolves once the process and, within a second more, every process of its group are gone. */
+async function untilGroupGone(server: ServerProcess): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!server.isDead() && isAlive(server.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const groupDeadline = Date.now() + 1_000;
+  while (Date.now() < groupDeadline) {
+    try {
+      process.kill(-server.pid, 0);
+    } catch {
+      return; // no process left in the group
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Starts a native server in its own process group, waits until it answers a real query, and
+ * returns it with a `stop()` that kills it and removes its temp dir, and `crash()`/`restart()`
+ * (kill -9 of the group, then the same command on the same data dir and port). Unless `detached`,
+ * it is registered so that SIGINT/SIGTERM/exit of this process stops it too.
+ */
+export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
+  const started = Date.now();
+  let running: ServerProcess | undefined;
+  try {
+    running = await spawnServer(spec);
+  } catch (error) {
+    rmSync(spec.dir, { recursive: true, force: true });
+    throw error;
+  }
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      if (running) await terminate(running.pid, spec.kind.stopGraceMs, spec.detached ? undefined : running.child);
+      rmSync(spec.dir, { recursive: true, force: true });
+      unregister();
+    })();
+    return stopped;
+  };
+  // Registered even when detached, until it answers: Ctrl-C during start-up must not leave it behind.
+  const owned: Owned = { pid: running.pid, dirs: [spec.dir], stop };
+  let unregister = registerOwned(owned);
+  /** A detached server outlives this process once it answers: no longer ours to stop on exit. */
+  const release = (server: ServerProcess): void => {
+    if (!spec.detached) return;
+    unregister();
+    server.child.unref();
+  };
+
+  let version: string;
+  try {
+    version = await untilAnswering(spec, running);
+    await spec.afterReady?.();
+  } catch (error) {
+    const failure = startFailure(spec, error);
+    await stop();
+    throw failure;
+  }
+  const endpoint: ServerEndpoint = {
+    kind: spec.kind.name,
+    url: spec.endpointUrl,
+    provisioner: 'local',
+    version: spec.versionLabel ? spec.versionLabel(version) : version,
+    pid: running.pid,
+    dataDir: spec.dir,
+    startupMs: Date.now() - started,
+    logFile: spec.logFile,
+  };
+  release(running);
+
+  const crash = async (): Promise<void> => {
+    if (!running || stopped) return;
+    const server = running;
+    killGroup(server.pid, 'SIGKILL');
+    await untilGroupGone(server);
+    running = undefined;
+    owned.pid = undefined;
+    delete endpoint.pid;
+  };
+
+  const restart = async (): Promise<{ readyMs: number }> => {
+    if (stopped) throw new Error(`${spec.kind.name}: restart() after stop()`);
+    if (running) throw new Error(`${spec.kind.name} is running: crash() it before restart()`);
+    const begun = Date.now();
+    const server = await spawnServer(spec);
+    running = server;
+    owned.pid = server.pid;
+    endpoint.pid = server.pid;
+    if (spec.detached) unregister = registerOwned(owned);
+    try {
+      await untilAnswering(spec, server);
+    } catch (error) {
+      // The data dir stays for a look at what went wrong; stop() removes it.
+      await terminate(server.pid, spec.kind.stopGraceMs, server.child);
+      running = undefined;
+      owned.pid = undefined;
+      delete endpoint.pid;
+      throw startFailure(spec, error);
+    }
+    release(server);
+    return { readyMs: Date.now() - begun };
+  };
+
+  return { endpoint, startupMs: endpoint.startupMs ?? 0, resettable: true, stop, crash, restart };
 }
