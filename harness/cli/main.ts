@@ -15,6 +15,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   load: { summary: 'run a load ladder against a server', load: () => import('./load.ts') },
   compare: { summary: 'provision, seed, verify, load and report (the main job)', load: () => import('./compare.ts') },
   report: { summary: 'regenerate charts and reports from run.json', load: () => import('./report.ts') },
+  'crash-test': {
+    summary: 'kill -9 a database under steady writes; is every acknowledged write still there?',
+    load: () => import('./crash-test.ts'),
+  },
 };
 
 export function usage(): string {
