@@ -14,8 +14,11 @@ export async function describeServer(admin: Db): Promise<string> {
   }
   const status = await admin.command({ serverStatus: 1 }).catch(() => undefined);
   const engine = (status?.storageEngine as { name?: unknown } | undefined)?.name;
-  // mongo-java-server answers serverStatus with process "java" and announces whatever wire version it was given.
-  if (status?.process === 'java') return `mongo-java-server (MongoDB wire ${wire})`;
+  // mongo-java-server answers serverStatus with process "java" and announces whatever wire version it was given;
+  // storebench's main class names its storage and durability there (scripts/servers/mongo/StorebenchMongoServer.java).
+  if (status?.process === 'java') {
+    return `mongo-java-server (MongoDB wire ${wire}${typeof engine === 'string' ? `; ${engine}` : ''})`;
+  }
   if (typeof status?.process === 'string' && status.process !== 'mongod' && status.process !== 'mongos') {
     return `${status.process} (MongoDB wire ${wire})`;
   }

@@ -84,9 +84,14 @@ export function createPostgresBackend(config: PostgresBackendConfig): Backend {
       }),
     serverVersion: () =>
       guarded('server version', async () => {
-        const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');
-        // "15.18 (Debian 15.18-0+deb12u1)" -> "PostgreSQL 15.18"
-        return `PostgreSQL ${rows[0]!.server_version.split(' ')[0]}`;
+        // On a serving connection: synchronous_commit may be the pool's own (config.synchronousCommit).
+        const { rows } = await pool.query<{ version: string; fsync: string; synchronous_commit: string }>(
+          `SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync,
+                  current_setting('synchronous_commit') AS synchronous_commit`,
+        );
+        const { version, fsync, synchronous_commit } = rows[0]!;
+        // "15.18 (Debian 15.18-0+deb12u1)" -> "PostgreSQL 15.18", with what a commit waits for: results show durability.
+        return `PostgreSQL ${version.split(' ')[0]} (fsync ${fsync}, synchronous_commit ${synchronous_commit})`;
       }),
     close: () => (closed ??= pool.end()),
   };
