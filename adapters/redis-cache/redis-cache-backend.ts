@@ -41,6 +41,7 @@ export function withCache(backend: Backend, redis: { url: string } | Redis, opti
     },
     ping: () => backend.ping(),
     ...(backend.sizeOnDisk && { sizeOnDisk: backend.sizeOnDisk.bind(backend) }),
+    ...(backend.settle && { settle: backend.settle.bind(backend) }),
     serverVersion: async () => `${await backend.serverVersion()} + Redis`,
     instrument(registry: Registry) {
       counter = new Counter({
