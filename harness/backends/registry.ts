@@ -27,7 +27,8 @@ const ADAPTERS = {
   },
   mongo: {
     server: 'mongo',
-    create: async (url, config) => (await import('../../adapters/mongo/index.ts')).createMongoBackend({ ...config, url }),
+    create: async (url, config) =>
+      (await import('../../adapters/mongo/index.ts')).createMongoBackend({ ...config, url }),
   },
 } as const satisfies Record<string, AdapterEntry>;
 
