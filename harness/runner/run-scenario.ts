@@ -134,6 +134,8 @@ async function measureTrial(
       grid,
       start: warm ? median(earlier.map((t) => t.pass!)) : scenario.searchStartRps,
       warm,
+      // A warm search starts on the earlier trials' figure: that start re-tests their boundary already.
+      confirm: !warm,
       maxSteps: scenario.maxSearchSteps,
       measure: async (rate, phase) => {
         hooks.onStepStart?.({ index, count: 0, target: rate });
