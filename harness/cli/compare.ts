@@ -21,17 +21,13 @@ const HELP = `usage: storebench compare [options]
 
 The main job: provisions every backend's database (Docker when an engine answers, else native
 servers on loopback), seeds identical data into each, checks every backend answers like the
-memory reference, drives a load ladder per workload, and writes results/<run-id>/ with run.json,
+memory reference, finds each one's max sustainable rate per workload, and writes results/<run-id>/ with run.json,
 steps.csv, charts/*.png, report.md and report.html.
 
 Defaults: every backend, every workload, scale ${d.scale}; each backend's max sustainable rate is
 searched in ${d.trials} interleaved trials (steps of ${d.stepDurationS} s after ${d.warmupS} s warm-up), reported as the median
 with an interval, and the control row is measured twice (A/A) to measure this machine's noise.
 
-  --trials N              independent trials per (backend, workload), interleaved (default ${d.trials})
-  --method search|ladder  search the max rate on a grid (default), or run --steps in order
-  --resolution F          search grid: neighbouring rates differ by F (default 0.19: four per doubling)
-  --search-start RPS      first rate of a backend's first trial (default 1000)
   --calibrate B:W|none    the A/A twin: backend B measured twice on workload W (default memory, first workload)
   --placement pinned|shared  own CPUs for the load generator and the system under test (default pinned)
   --full                  full scale, ${f.stepDurationS} s steps after ${f.warmupS} s warm-up; hours, not minutes
