@@ -11,6 +11,7 @@ import {
   runCompare,
 } from '../compare/index.ts';
 import { SERVER_KIND_NAMES } from '../provision/index.ts';
+import { buildWorkloadReports, formatFigure } from '../report/index.ts';
 import type { RunResult } from '../results/index.ts';
 import { SCENARIO_FLAG_HELP, ScenarioError } from '../scenario/index.ts';
 import { FLAG_HELP, UsageError } from './flags.ts';
@@ -75,18 +76,13 @@ export async function run(argv: string[]): Promise<number> {
     const outcome = await runCompare(plan);
     const { result } = outcome;
     console.log(`\nrun ${result.runId}: ${result.steps.length} steps, ${result.datasets.length} data sets`);
-    for (const s of result.summary) {
-      const best =
-        s.maxSustainableRps === null
-          ? 'no step met the SLO'
-          : `${s.maxSustainableRps} RPS at ${s.atTarget} offered (p99 ${s.p99Ms} ms)${s.ceilingNotReached ? ', ceiling not reached' : ''}`;
-      console.log(`  ${s.backend.padEnd(10)} ${s.workload.padEnd(9)} ${best}`);
+    for (const w of outcome.report?.workloads ?? buildWorkloadReports(result)) {
+      console.log(`${w.workload}:`);
+      for (const r of w.ranking) console.log(`  ${r.displayName.padEnd(44)} ${formatFigure(r.figure, w.kind)}`);
+      console.log(`  recommended: ${w.recommendation.backend ?? 'none'} — ${w.recommendation.reason}`);
     }
     for (const skipped of result.skippedBackends ?? [])
       console.log(`  ${skipped.backend}: SKIPPED (${skipped.reason})`);
-    for (const w of outcome.report?.workloads ?? []) {
-      console.log(`recommended for ${w.workload}: ${w.recommendation.backend ?? 'none'} — ${w.recommendation.reason}`);
-    }
     console.log(`results: ${outcome.runDir}`);
     if (outcome.report) console.log(`report:  ${outcome.report.markdownPath}\n         ${outcome.report.htmlPath}`);
     return new Set(result.steps.map((s) => s.backend)).size > 0 ? 0 : 1;
