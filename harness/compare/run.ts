@@ -8,9 +8,10 @@ import { newRunResult, writeRun, type RunResult } from '../results/index.ts';
 import { runScenario, type LoadTarget } from '../runner/index.ts';
 import { scenarioRecord } from '../scenario/index.ts';
 import type { ServerKind } from '../provision/index.ts';
+import { databaseObserver } from '../observe/index.ts';
 import { memoryLayoutProblem, topologyLabel } from '../topology/index.ts';
 import { VerifyMismatchError, type VerifyReport } from '../verify/index.ts';
-import { calibrationRecord, twinLabel } from './calibration.ts';
+import { calibrationRecord, costLabel, knownCost, twinLabel } from './calibration.ts';
 import { seedDatabase, settleDatabase, type SeededDatabase } from './database.ts';
 import { firstLine, layoutTarget, LayoutUnavailableError, type LayoutDatabase } from './layout-target.ts';
 import type { ComparePlan } from './settings.ts';
@@ -90,6 +91,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
   };
 
   const provisioned: ProvisionedSet[] = [];
+  const prepared: PreparedBackend[] = [];
   try {
     let redisUrl: string | undefined;
     if (plan.settings.topologies.some((t) => t.cache)) {
@@ -101,7 +103,6 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
     }
 
     // 1. Servers and data, one backend at a time; each server is paused once ready.
-    const prepared: PreparedBackend[] = [];
     for (const backend of plan.backends) {
       try {
         prepared.push(await prepareBackend(plan, backend, result, provisioned, placement.systemUnderTest, log));
@@ -128,8 +129,12 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
         const shared = { ...(database && { database }), ...(redisUrl && { redisUrl }) };
         targets.push(layoutTarget({ ...context, ...shared, label }));
         if (plan.calibrate?.backend === backend && topology === plan.settings.topologies[0]) {
-          const twin = twinLabel(label);
-          targets.push(layoutTarget({ ...context, ...shared, label: twin, workloads: [plan.calibrate.workload] }));
+          const workloads = [plan.calibrate.workload];
+          targets.push(layoutTarget({ ...context, ...shared, label: twinLabel(label), workloads }));
+          if (plan.calibrate.sensitivity) {
+            const cost = knownCost(result, label, plan.calibrate.workload, plan.scenario.searchStartRps);
+            targets.push(layoutTarget({ ...context, ...shared, label: costLabel(label), workloads, cost }));
+          }
         }
       }
     }
@@ -163,6 +168,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
       if (record) result.calibration = record;
     }
   } finally {
+    for (const p of prepared) await p.database?.observer?.close();
     // A paused server would not hear its stop signal.
     for (const set of provisioned)
       signalGroups(
@@ -227,9 +233,10 @@ async function prepareBackend(
         (pid === undefined ? '; with no pid known here, any CPU it uses on this machine counts as interference' : ''),
     );
   }
+  const observer = databaseObserver(server.endpoint);
   return {
     backend,
-    database: { url, ...(pid !== undefined && { pid }), pausable: owned },
+    database: { url, ...(pid !== undefined && { pid }), pausable: owned, ...(observer && { observer }) },
     seeded: db.datasets,
   };
 }

@@ -54,8 +54,11 @@ export interface ComparePlan {
   profileWorkload?: WorkloadName;
   /** CPU placement of the load generator and the system under test. */
   placement: 'pinned' | 'shared';
-  /** The A/A calibration: this backend's first layout measured again under a twin label on this workload. */
-  calibrate?: { backend: BackendName; workload: WorkloadName };
+  /**
+   * The A/A calibration: this backend's first layout measured again under a twin label on this
+   * workload; with `sensitivity`, also with a known extra cost per request (`storebench calibrate`).
+   */
+  calibrate?: { backend: BackendName; workload: WorkloadName; sensitivity?: boolean };
 }
 
 /** What the user may set; anything absent comes from the preset (or from a previous run with `--from`). */
@@ -81,6 +84,8 @@ export interface ComparePlanInput {
   placement?: 'pinned' | 'shared';
   /** `BACKEND:WORKLOAD`, or `none`; default the control row (else the first backend) on the first workload, with 2+ trials. */
   calibrate?: string;
+  /** Measure the calibrated target a third time with a known extra cost (it must come out slower). */
+  sensitivity?: boolean;
 }
 
 /** Validates the input and fills in the preset; throws a RangeError naming the bad field. */
@@ -139,6 +144,7 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     workloads as WorkloadName[],
     scenario.trials,
   );
+  if (calibrate && input.sensitivity) calibrate.sensitivity = true;
   const settings: CompareSettings = {
     scale,
     datasetSeed,
@@ -146,7 +152,9 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     topologies,
     preset,
     placement,
-    calibrate: calibrate ? `${calibrate.backend}:${calibrate.workload}` : 'none',
+    calibrate: calibrate
+      ? `${calibrate.backend}:${calibrate.workload}${calibrate.sensitivity ? ':sensitivity' : ''}`
+      : 'none',
   };
   return {
     backends: backends as BackendName[],
@@ -173,14 +181,18 @@ function calibrationTarget(
   trials: number,
 ): ComparePlan['calibrate'] {
   if (given === 'none' || (given === undefined && trials < 2)) return undefined;
-  const [backend = backends.includes('memory') ? 'memory' : backends[0]!, workload = workloads[0]!] = given
+  const [backend = backends.includes('memory') ? 'memory' : backends[0]!, workload = workloads[0]!, extra] = given
     ? given.split(':')
     : [];
   if (!backends.includes(backend as BackendName))
     throw new RangeError(`calibrate: "${backend}" is not one of the compared backends`);
   if (!workloads.includes(workload as WorkloadName))
     throw new RangeError(`calibrate: "${workload}" is not one of the compared workloads`);
-  return { backend: backend as BackendName, workload: workload as WorkloadName };
+  return {
+    backend: backend as BackendName,
+    workload: workload as WorkloadName,
+    ...(extra === 'sensitivity' && { sensitivity: true }),
+  };
 }
 
 /**

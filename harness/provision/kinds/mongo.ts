@@ -38,6 +38,8 @@ async function startLocalMongo(options: ProvisionOptions): Promise<ProvisionedSe
       // Netty's default is 2 per core; a thread waits while its journaled write is fsynced, so more threads
       // mean more writes sharing each commit and fsync (usages on 2 cores: ~1.5x the writes/s of 4 threads).
       '-Dio.netty.eventLoopThreads=32',
+      // One line per GC pause with its end in epoch ms: the harness says which step a pause fell into.
+      `-Xlog:gc:file=${join(dir, 'gc.log')}:timemillis:filecount=0`,
       '-cp',
       `${join(home, 'classes')}:${join(home, 'lib', '*')}`,
       'StorebenchMongoServer',
@@ -46,6 +48,7 @@ async function startLocalMongo(options: ProvisionOptions): Promise<ProvisionedSe
       `h2:${join(dir, 'mongo.mv')}`,
     ],
     dir,
+    gcLog: join(dir, 'gc.log'),
     logFile: join(dir, 'mongo.log'),
     probeUrl: url,
     endpointUrl: url,
