@@ -229,6 +229,9 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       ...(record.resolution !== undefined && { resolution: record.resolution }),
       ...(record.maxSearchSteps !== undefined && { maxSearchSteps: record.maxSearchSteps }),
       ...(record.targetWarmupS !== undefined && { targetWarmupS: record.targetWarmupS }),
+      ...(record.interferenceLimitPercent !== undefined && {
+        interferenceLimitPercent: record.interferenceLimitPercent,
+      }),
       profile: record.profile,
       ...(record.connections !== undefined && { connections: record.connections }),
       ...((record.requestSeed ?? record.seed) !== undefined && { requestSeed: record.requestSeed ?? record.seed }),

@@ -196,6 +196,8 @@ export interface ScenarioRecord {
   maxSearchSteps?: number;
   /** Seconds of the unmeasured warm-up pass per workload when a target first starts. */
   targetWarmupS?: number;
+  /** CPU (% of one core) processes outside the run may take during a step before it is invalid. */
+  interferenceLimitPercent?: number;
   profile: 'none' | 'doctor' | 'flame';
   /** Mixes used, one per workload. */
   mixes: MixRecord[];

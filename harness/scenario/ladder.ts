@@ -15,6 +15,7 @@ export type ScenarioLadder = Pick<
   | 'slo'
   | 'stopAfterFailedSteps'
   | 'requestSeed'
+  | 'interferenceLimitPercent'
 >;
 
 export function scenarioLadder(scenario: Scenario, workload: string): ScenarioLadder {
@@ -29,5 +30,6 @@ export function scenarioLadder(scenario: Scenario, workload: string): ScenarioLa
     slo: scenario.slo,
     stopAfterFailedSteps: scenario.stopAfterFailedSteps,
     requestSeed: scenario.requestSeed,
+    interferenceLimitPercent: scenario.interferenceLimitPercent,
   };
 }

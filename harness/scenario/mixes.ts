@@ -45,6 +45,7 @@ export function scenarioRecord(scenario: Scenario): ScenarioRecord {
       maxSearchSteps: scenario.maxSearchSteps,
     }),
     targetWarmupS: scenario.targetWarmupS,
+    interferenceLimitPercent: scenario.interferenceLimitPercent,
     profile: scenario.profile,
     mixes: scenario.workloads.map((w) => mixRecord(mixFor(w, scenario))),
     ...(scenario.connections !== undefined && { connections: scenario.connections }),

@@ -54,6 +54,8 @@ export const scenarioSchema = z
     resolution: z.number().min(0.02).max(1).default(DEFAULT_RESOLUTION),
     /** An unmeasured pass over every workload when a target first starts (JIT of the API and the database, caches), in seconds per workload. */
     targetWarmupS: z.number().min(0).max(600).default(3),
+    /** CPU (% of one core) processes outside the run may take during a step before it is invalid and repeated. */
+    interferenceLimitPercent: z.number().min(0).max(10_000).default(10),
     /** Search: most steps one search may run. */
     maxSearchSteps: z.number().int().min(2).max(60).default(14),
     profile: z.enum(['none', 'doctor', 'flame']).default('none'),
