@@ -1,5 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors.ts';
+import {
+  ClientClosedRequestError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../errors.ts';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -7,7 +12,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
  * JSON body reader for POST/PUT, written by hand because express.json()
  * (body-parser, type-is, raw-body, iconv) costs ~30% of our ceiling.
  * Oversized -> 413 (by Content-Length before reading, or while streaming),
- * non-JSON content type -> 415, unparsable -> 400.
+ * non-JSON content type -> 415, unparsable -> 400, a client that leaves mid-body -> ClientClosedRequestError.
  */
 export function jsonBody(limitBytes: number) {
   return (req: Request, _res: Response, next: NextFunction): void => {
@@ -32,10 +37,11 @@ export function jsonBody(limitBytes: number) {
       }
       chunks.push(chunk);
     });
+    // The only error a request stream raises is the connection closing before the body's end.
     req.on('error', (err) => {
       if (!failed) {
         failed = true;
-        next(err);
+        next(new ClientClosedRequestError({ cause: err }));
       }
     });
     req.on('end', () => {
