@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { Backend, LoadProgress } from '../../core/backend.ts';
 import { BackendUnavailableError, ConflictError } from '../../core/errors.ts';
-import type { CatalogSource, ProductRow } from '../../core/workloads/catalog/index.ts';
+import { ATELIER_PRODUCT_DEFAULTS, type CatalogSource, type ProductRow } from '../../core/workloads/catalog/index.ts';
 import type { UsageInput } from '../../core/workloads/usages/index.ts';
 import { testServer } from '../../core/conformance/test-servers.ts';
 import { syntheticCatalog, syntheticCatalogCounts } from './bench/synthetic-catalog.ts';
@@ -172,6 +172,7 @@ describe('postgres bulk loader', { skip }, () => {
       description: 'd',
       category: 'c',
       default_price: '1',
+      ...ATELIER_PRODUCT_DEFAULTS,
     };
     const empty = async function* () {};
     const duplicated: CatalogSource = {
