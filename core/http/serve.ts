@@ -111,7 +111,7 @@ function preparedByPrimary(): Preparation {
     process.on('message', onMessage);
     process.send?.({ storebench: 'prepared?' });
   });
-  return { done: finished, isDone: () => done, stop: () => {} };
+  return { done: finished, isDone: () => done, lastError: () => undefined, stop: () => {} };
 }
 
 async function servePrimary(

@@ -10,13 +10,15 @@ export interface Preparation {
   /** Resolves once done; keeps retrying until then (never rejects). */
   readonly done: Promise<void>;
   isDone(): boolean;
+  /** Why the last attempt failed, while not done. */
+  lastError(): unknown;
   /** Stops retrying (shutdown). */
   stop(): void;
 }
 
 /** A preparation that needs nothing (no migration at start). */
 export function alreadyPrepared(): Preparation {
-  return { done: Promise.resolve(), isDone: () => true, stop: () => {} };
+  return { done: Promise.resolve(), isDone: () => true, lastError: () => undefined, stop: () => {} };
 }
 
 /**
@@ -27,6 +29,7 @@ export function alreadyPrepared(): Preparation {
  */
 export function prepareInBackground(what: string, prepare: () => Promise<void>, logger: Logger): Preparation {
   let done = false;
+  let last: unknown;
   const stopper = new AbortController();
   const run = async (): Promise<void> => {
     for (let attempt = 1, delay: number = PREPARE_RETRY.firstMs; ; attempt++) {
@@ -37,6 +40,7 @@ export function prepareInBackground(what: string, prepare: () => Promise<void>, 
         return;
       } catch (error) {
         if (stopper.signal.aborted) return;
+        last = error;
         const retryInMs = Math.round(delay * (0.75 + Math.random() * 0.25));
         logger.warn(
           { attempt, retryInMs, dbError: errorOrigin(error) },
@@ -48,7 +52,7 @@ export function prepareInBackground(what: string, prepare: () => Promise<void>, 
       }
     }
   };
-  return { done: run(), isDone: () => done, stop: () => stopper.abort() };
+  return { done: run(), isDone: () => done, lastError: () => (done ? undefined : last), stop: () => stopper.abort() };
 }
 
 /**
@@ -57,7 +61,10 @@ export function prepareInBackground(what: string, prepare: () => Promise<void>, 
  */
 export function readiness(preparation: Preparation, ping: () => Promise<void>): () => Promise<void> {
   return async () => {
-    if (!preparation.isDone()) throw new BackendUnavailableError('not ready: the schema is not migrated yet');
+    if (!preparation.isDone()) {
+      const cause = preparation.lastError();
+      throw new BackendUnavailableError('not ready: the schema is not migrated yet', { ...(cause !== undefined && { cause }) });
+    }
     await ping();
   };
 }
