@@ -63,7 +63,9 @@ export function readiness(preparation: Preparation, ping: () => Promise<void>): 
   return async () => {
     if (!preparation.isDone()) {
       const cause = preparation.lastError();
-      throw new BackendUnavailableError('not ready: the schema is not migrated yet', { ...(cause !== undefined && { cause }) });
+      throw new BackendUnavailableError('not ready: the schema is not migrated yet', {
+        ...(cause !== undefined && { cause }),
+      });
     }
     await ping();
   };
