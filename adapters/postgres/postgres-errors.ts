@@ -19,7 +19,8 @@ export function toStoreError(error: unknown, what: string): Error {
   const message = error instanceof Error ? error.message : String(error);
   if (state === '23505') return new ConflictError(`${what}: already exists`);
   // The client hears that a value was refused; what PostgreSQL said about it goes to the log (the cause).
-  if (state?.startsWith('22')) return new ValidationError(undefined, `${what}: a value cannot be stored`, { cause: error });
+  if (state?.startsWith('22'))
+    return new ValidationError(undefined, `${what}: a value cannot be stored`, { cause: error });
   return new BackendUnavailableError(`postgres: ${what} failed: ${message}`, { cause: error });
 }
 
