@@ -1,5 +1,6 @@
 import { errorResponse as error, idParam, json, ref, unavailableResponse as unavailable } from '../openapi-parts.ts';
 import type { WorkloadOpenApi } from '../workload.ts';
+import { PRODUCT_FIELDS } from './product-fields.ts';
 import { MAX_COUNT, MAX_PAGE } from './router.ts';
 
 export const catalogOpenApi: WorkloadOpenApi = {
@@ -69,17 +70,7 @@ export const catalogOpenApi: WorkloadOpenApi = {
   schemas: {
     ProductSummary: {
       type: 'object',
-      required: [
-        'id',
-        'campus',
-        'name',
-        'slogan',
-        'description',
-        'category',
-        'default_price',
-        'created_at',
-        'updated_at',
-      ],
+      required: [...PRODUCT_FIELDS],
       properties: {
         id: { type: 'integer' },
         campus: { type: 'string', description: 'the Atelier campus code, e.g. hr-rfe' },

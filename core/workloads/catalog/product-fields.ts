@@ -1,3 +1,16 @@
+/** A product's fields in the Atelier API's order: the row of the products table, a row of `GET /products`. */
+export const PRODUCT_FIELDS = [
+  'id',
+  'campus',
+  'name',
+  'slogan',
+  'description',
+  'category',
+  'default_price',
+  'created_at',
+  'updated_at',
+] as const;
+
 /**
  * The product fields the Atelier API returns beyond its product.csv (`campus`, `created_at`, `updated_at`):
  * the values an import uses when its file lacks those columns, and the one timestamp format every backend
