@@ -60,11 +60,16 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const backend = await options.createBackend();
   const migrate = options.migrate !== false;
   let preparation: Preparation;
-  if (inWorker) preparation = migrate ? preparedByPrimary() : alreadyPrepared();
-  else preparation = await prepareBeforeListening(backend, options, logger);
-  if (options.seed && (options.seedPerProcess || !inWorker)) {
-    await preparation.done;
-    await options.seed(backend);
+  try {
+    if (inWorker) preparation = migrate ? preparedByPrimary() : alreadyPrepared();
+    else preparation = await prepareBeforeListening(backend, options, logger);
+    if (options.seed && (options.seedPerProcess || !inWorker)) {
+      await preparation.done;
+      await options.seed(backend);
+    }
+  } catch (error) {
+    await backend.close().catch(() => {}); // its connections must not keep a failed start-up alive
+    throw error;
   }
 
   const app = createApp(backend, { ...options, logger, ready: readiness(preparation, () => backend.ping()) });
@@ -124,7 +129,10 @@ async function servePrimary(
   let preparation = alreadyPrepared();
   if (options.migrate !== false || sharedSeed || options.requireDatabase) {
     const backend = await options.createBackend();
-    preparation = await prepareBeforeListening(backend, options, logger);
+    preparation = await prepareBeforeListening(backend, options, logger).catch(async (error: unknown) => {
+      await backend.close().catch(() => {});
+      throw error;
+    });
     // The backend serves only the preparation (and the seed); it closes once they are over.
     const finished = (async () => {
       await preparation.done;
