@@ -68,7 +68,9 @@ export function createApiServer(app: (req: IncomingMessage, res: ServerResponse)
         if (!busy.has(socket) && now - (socket[IDLE_SINCE] ?? 0) >= idleMs) socket.destroy();
       }
     }, 100);
-    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    const cut = setTimeout(() => {
+      for (const socket of sockets) socket.destroy(); // CONNECT's sockets too, which node:http no longer tracks
+    }, graceMs);
     try {
       await closed;
     } finally {
