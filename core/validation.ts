@@ -15,9 +15,12 @@ export function parsePositiveInt(raw: unknown, field: string, max = MAX_ID): num
   return value;
 }
 
-/** An optional query parameter: its default when absent, else the same rules as parsePositiveInt. */
+/**
+ * An optional query parameter: its default when absent or empty (`?page&count`, `?page=`: what clients
+ * send for a null or undefined value), else the same rules as parsePositiveInt.
+ */
 export function parseOptionalPositiveInt(raw: unknown, field: string, fallback: number, max: number): number {
-  return raw === undefined ? fallback : parsePositiveInt(raw, field, max);
+  return raw === undefined || raw === '' ? fallback : parsePositiveInt(raw, field, max);
 }
 
 /** A lone UTF-16 surrogate: what `\ud800` in JSON, or invalid UTF-8 in the body (see core/http/body.ts), becomes. */

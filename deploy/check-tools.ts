@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { onPath, serversHome } from '../harness/provision/install-paths.ts';
 
 /** The validators the deployment checks run; scripts/servers/install installs each. */
-export type CheckTool = 'docker-compose' | 'compose-check' | 'kubernetes-validate';
+export type CheckTool = 'docker-compose' | 'compose-check' | 'kubernetes-validate' | 'schemathesis';
 
 /** apt puts docker-compose on PATH; the install script builds the others into <servers home>/bin. */
 function locate(tool: CheckTool): string | undefined {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../harness/provision/index.ts';
+import { SERVE_OPTIONS } from '../harness/serving/index.ts';
 import { checkTool } from './check-tools.ts';
 
 /** The version the manifests are written for, and the newest the validator knows (removals show there). */
@@ -122,6 +123,14 @@ describe('Kubernetes manifests', () => {
     });
     const pdb = one('PodDisruptionBudget');
     assert.deepEqual((pdb.spec!.selector as { matchLabels: Record<string, string> }).matchLabels, matchLabels);
+  });
+
+  test('every variable of the ConfigMap and the Deployment is one serve reads (a typo would be ignored)', () => {
+    const known = new Set(SERVE_OPTIONS.map((o) => o.env));
+    const api = one('Deployment').spec!.template!.spec.containers[0]!;
+    const names = [...Object.keys(one('ConfigMap').data!), ...(api.env ?? []).map((e) => e.name)];
+    const unknown = names.filter((name) => name.startsWith('STOREBENCH_') && !known.has(name));
+    assert.deepEqual(unknown, []);
   });
 
   test('probes, metrics annotations and the port follow the API and its configuration', () => {

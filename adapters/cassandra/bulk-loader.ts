@@ -2,7 +2,7 @@ import type { BulkLoader, LoadOptions, LoadReport } from '../../core/backend.ts'
 import type { CatalogSource } from '../../core/workloads/catalog/index.ts';
 import type { CassandraSession, Statement } from './cassandra-connection.ts';
 import { overviewParams } from './overview-store.ts';
-import { LIST_BUCKET, type Statements } from './schema.ts';
+import { LIST_BUCKET, summaryParams, type Statements } from './schema.ts';
 import { usageParams } from './usage-store.ts';
 import { StyleOwners } from '../../core/workloads/catalog/style-owners.ts';
 
@@ -82,7 +82,7 @@ async function loadCatalog(
       const position = ids.length;
       if (position > 0 && id <= ids.at(position - 1)) inIdOrder = false;
       ids.push(id);
-      const summary = [row.name, row.slogan, row.description, row.category, row.default_price].map(String);
+      const summary = summaryParams(row);
       await table.companion({ query: cql.markStyles, params: [id] });
       await table.companion({ query: cql.markRelated, params: [id] });
       // Positions assume id order; rewritten below when the source was not sorted.
@@ -95,7 +95,7 @@ async function loadCatalog(
       const relist = writer.table('product_list');
       for await (const row of source.products()) {
         const id = integer(row.id);
-        const summary = [row.name, row.slogan, row.description, row.category, row.default_price].map(String);
+        const summary = summaryParams(row);
         await relist.write({ query: cql.insertListing, params: listing(positionOf(sorted, id), id, summary) });
       }
       await relist.finish();
@@ -172,7 +172,7 @@ async function loadCatalog(
   return { products, features, related, ...styled };
 }
 
-function listing(position: number, id: number, summary: string[]): unknown[] {
+function listing(position: number, id: number, summary: unknown[]): unknown[] {
   return [Math.floor(position / LIST_BUCKET), position, id, ...summary];
 }
 

@@ -7,7 +7,7 @@ import type {
   Style,
 } from '../../core/workloads/catalog/index.ts';
 import type { CassandraSession } from './cassandra-connection.ts';
-import { LIST_BUCKET, STYLE_ROW, type Statements } from './schema.ts';
+import { LIST_BUCKET, STYLE_ROW, summaryOf, type Statements } from './schema.ts';
 
 /** Positions past this cannot exist (an int clustering column); such pages are empty without a query. */
 const MAX_POSITION = 2 ** 31 - 1;
@@ -23,19 +23,12 @@ export class CassandraCatalogStore implements CatalogStore {
     const first = (page - 1) * count;
     const end = Math.min(first + count, MAX_POSITION);
     if (first >= end) return [];
-    // Positions first..end-1 span the buckets from first/LIST_BUCKET to (end-1)/LIST_BUCKET (two at most when count <= LIST_BUCKET).
+    // Positions first..end-1 span the buckets from first/LIST_BUCKET to (end-1)/LIST_BUCKET (11 at most for a count of 10,000).
     const reads: Promise<types.Row[]>[] = [];
     for (let bucket = Math.floor(first / LIST_BUCKET); bucket <= Math.floor((end - 1) / LIST_BUCKET); bucket++) {
       reads.push(this.session.rows('list products', { query: this.cql.selectListRange, params: [bucket, first, end] }));
     }
-    return (await Promise.all(reads)).flat().map((row) => ({
-      id: row.id as number,
-      name: row.name as string,
-      slogan: row.slogan as string,
-      description: row.description as string,
-      category: row.category as string,
-      default_price: row.default_price as string,
-    }));
+    return (await Promise.all(reads)).flat().map((row) => summaryOf(row.id as number, row));
   }
 
   async getProduct(productId: number): Promise<Product | undefined> {
@@ -44,12 +37,7 @@ export class CassandraCatalogStore implements CatalogStore {
     // Static columns are null when only features were written: the product itself is unknown.
     if (!head || head.name === null) return undefined;
     return {
-      id: productId,
-      name: head.name as string,
-      slogan: head.slogan as string,
-      description: head.description as string,
-      category: head.category as string,
-      default_price: head.default_price as string,
+      ...summaryOf(productId, head),
       features: rows
         .filter((row) => row.feature_id !== null)
         .map((row) => ({ feature: row.feature as string, value: (row.value as string | null) ?? null })),

@@ -1,3 +1,6 @@
+import type { types } from 'cassandra-driver';
+import type { ProductRow, ProductSummary } from '../../core/workloads/catalog/index.ts';
+
 /**
  * The keyspace and its query-first tables: one table per read the API makes, each
  * answered by a single partition read.
@@ -29,16 +32,47 @@ export function keyspaceDdl(keyspace: string, datacenter: string, replicationFac
   );
 }
 
+/** A product's own columns, in the order of {@link summaryParams}: in products (static) and in product_list. */
+export const SUMMARY_COLUMNS = 'name, slogan, description, category, default_price, campus, created_at, updated_at';
+const SUMMARY_MARKS = '?, ?, ?, ?, ?, ?, ?, ?';
+
+/** A product row's values for SUMMARY_COLUMNS (timestamps as the driver's Date). */
+export function summaryParams(row: ProductRow): unknown[] {
+  const { name, slogan, description, category, default_price, campus } = row;
+  return [
+    ...[name, slogan, description, category, default_price, campus].map(String),
+    new Date(row.created_at),
+    new Date(row.updated_at),
+  ];
+}
+
+/** A product's summary from a row holding SUMMARY_COLUMNS. */
+export function summaryOf(id: number, row: types.Row): ProductSummary {
+  return {
+    id,
+    campus: row.campus as string,
+    name: row.name as string,
+    slogan: row.slogan as string,
+    description: row.description as string,
+    category: row.category as string,
+    default_price: row.default_price as string,
+    created_at: (row.created_at as Date).toISOString(),
+    updated_at: (row.updated_at as Date).toISOString(),
+  };
+}
+
 export function tableDdl(ks: string): string[] {
   return [
     `CREATE TABLE IF NOT EXISTS ${ks}.products (
        id int, feature_id int,
        name text static, slogan text static, description text static, category text static, default_price text static,
+       campus text static, created_at timestamp static, updated_at timestamp static,
        feature text, value text,
        PRIMARY KEY (id, feature_id))`,
     `CREATE TABLE IF NOT EXISTS ${ks}.product_list (
        bucket int, pos int, id int,
        name text, slogan text, description text, category text, default_price text,
+       campus text, created_at timestamp, updated_at timestamp,
        PRIMARY KEY (bucket, pos))`,
     `CREATE TABLE IF NOT EXISTS ${ks}.product_styles (
        product_id int, style_id int, kind tinyint, item_id int,
@@ -71,12 +105,12 @@ export function statements(ks: string) {
     replaceOverview: `UPDATE ${ks}.overview SET game_name = ?, description = ?, release_date = ?, developer = ?, publisher = ?, tags = ? WHERE game_id = ? IF EXISTS`,
     deleteOverview: `DELETE FROM ${ks}.overview WHERE game_id = ? IF EXISTS`,
 
-    selectProduct: `SELECT name, slogan, description, category, default_price, feature_id, feature, value FROM ${ks}.products WHERE id = ?`,
-    insertProduct: `INSERT INTO ${ks}.products (id, name, slogan, description, category, default_price) VALUES (?, ?, ?, ?, ?, ?)`,
+    selectProduct: `SELECT ${SUMMARY_COLUMNS}, feature_id, feature, value FROM ${ks}.products WHERE id = ?`,
+    insertProduct: `INSERT INTO ${ks}.products (id, ${SUMMARY_COLUMNS}) VALUES (?, ${SUMMARY_MARKS})`,
     insertFeature: `INSERT INTO ${ks}.products (id, feature_id, feature, value) VALUES (?, ?, ?, ?)`,
 
-    selectListRange: `SELECT id, name, slogan, description, category, default_price FROM ${ks}.product_list WHERE bucket = ? AND pos >= ? AND pos < ?`,
-    insertListing: `INSERT INTO ${ks}.product_list (bucket, pos, id, name, slogan, description, category, default_price) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    selectListRange: `SELECT id, ${SUMMARY_COLUMNS} FROM ${ks}.product_list WHERE bucket = ? AND pos >= ? AND pos < ?`,
+    insertListing: `INSERT INTO ${ks}.product_list (bucket, pos, id, ${SUMMARY_COLUMNS}) VALUES (?, ?, ?, ${SUMMARY_MARKS})`,
 
     selectStyles: `SELECT known, style_id, kind, item_id, name, original_price, sale_price, is_default, thumbnail_url, url, size, quantity FROM ${ks}.product_styles WHERE product_id = ?`,
     markStyles: `INSERT INTO ${ks}.product_styles (product_id, known) VALUES (?, true)`,

@@ -103,10 +103,13 @@ export class MemoryCatalogStore implements CatalogStore {
 function summary(p: ProductRow): ProductSummary {
   return {
     id: p.id,
+    campus: p.campus,
     name: p.name,
     slogan: p.slogan,
     description: p.description,
     category: p.category,
     default_price: p.default_price,
+    created_at: p.created_at,
+    updated_at: p.updated_at,
   };
 }

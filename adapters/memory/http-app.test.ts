@@ -72,7 +72,7 @@ test('docs/openapi.json is the served document (regenerate with npm run openapi)
 test('experiment routes: GET /experiment/busy holds the event loop for ms, only when mounted', async () => {
   const { createServer } = await import('node:http');
   const serveApp = async (experimentRoutes: boolean) => {
-    const server = createServer(createApp(createMemoryBackend(), { experimentRoutes, log: () => {} }));
+    const server = createServer(createApp(createMemoryBackend(), { experimentRoutes }));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as { port: number };

@@ -90,11 +90,14 @@ async function loadCatalog(
     await productWriter.add({
       _id: integer(row.id),
       pos: position++,
+      campus: String(row.campus),
       name: String(row.name),
       slogan: String(row.slogan),
       description: String(row.description),
       category: String(row.category),
       default_price: String(row.default_price),
+      created_at: new Date(row.created_at),
+      updated_at: new Date(row.updated_at),
       features: [],
       related: [],
     });

@@ -9,7 +9,17 @@ import type {
 import type { EmbeddedStyle, MongoCollections, ProductDocument, ProductStylesDocument } from './documents.ts';
 import type { StoreCall } from './mongo-connection.ts';
 
-const SUMMARY = { _id: 1, name: 1, slogan: 1, description: 1, category: 1, default_price: 1 } as const;
+const SUMMARY = {
+  _id: 1,
+  campus: 1,
+  name: 1,
+  slogan: 1,
+  description: 1,
+  category: 1,
+  default_price: 1,
+  created_at: 1,
+  updated_at: 1,
+} as const;
 
 export class MongoCatalogStore implements CatalogStore {
   constructor(private readonly run: StoreCall<MongoCollections>) {}
@@ -70,11 +80,14 @@ function isProductId(productId: number): boolean {
 function summaryOf(document: Pick<ProductDocument, keyof typeof SUMMARY>): ProductSummary {
   return {
     id: document._id,
+    campus: document.campus,
     name: document.name,
     slogan: document.slogan,
     description: document.description,
     category: document.category,
     default_price: document.default_price,
+    created_at: document.created_at.toISOString(),
+    updated_at: document.updated_at.toISOString(),
   };
 }
 

@@ -23,11 +23,14 @@ export const COLLECTIONS = {
 export interface ProductDocument {
   _id: number;
   pos: number;
+  campus: string;
   name: string;
   slogan: string;
   description: string;
   category: string;
   default_price: string;
+  created_at: Date;
+  updated_at: Date;
   features: { i: number; feature: string; value: string | null }[];
   related: { i: number; p: number }[];
 }

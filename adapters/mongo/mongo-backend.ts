@@ -16,8 +16,8 @@ export interface MongoBackendConfig {
   url: string;
   /** Database name; default: the one in the URL, else `storebench`. */
   database?: string;
-  /** Acknowledgement of every write; default `{ w: 'majority', j: true }` (survives a crash). */
-  writeConcern?: { w: number | 'majority'; j: boolean };
+  /** Acknowledgement of every write; default `{ w: 'majority', j: true }` (survives a crash); a part given alone keeps the other's default. */
+  writeConcern?: { w?: number | 'majority'; j?: boolean };
   /** Connections per client; default 20. */
   maxPoolSize?: number;
   /** How long a call waits for a reachable server before failing with 503; default 2000 ms. */
@@ -48,7 +48,7 @@ const DEFAULTS = {
  */
 export function createMongoBackend(config: MongoBackendConfig): Backend {
   const database = config.database ?? databaseInUrl(config.url) ?? 'storebench';
-  const writeConcern = config.writeConcern ?? DEFAULTS.writeConcern;
+  const writeConcern = { ...DEFAULTS.writeConcern, ...config.writeConcern };
   const tuning: BulkTuning = { ...DEFAULTS.bulk, ...config.bulk };
   if (!(tuning.batchSize >= 1 && tuning.batchesInFlight >= 1))
     throw new TypeError('mongo: bulk batch sizes must be >= 1');
@@ -62,6 +62,8 @@ export function createMongoBackend(config: MongoBackendConfig): Backend {
         maxPoolSize: config.maxPoolSize ?? DEFAULTS.maxPoolSize,
         serverSelectionTimeoutMS,
         connectTimeoutMS: serverSelectionTimeoutMS,
+        // Calls fail fast while the monitor knows no reachable server (mongo-connection.ts): it checks each second.
+        heartbeatFrequencyMS: 1000,
         socketTimeoutMS,
         writeConcern: { w: writeConcern.w, journal: writeConcern.j },
         ignoreUndefined: true,

@@ -16,15 +16,25 @@ export function isDuplicateKey(error: unknown): boolean {
 /**
  * Maps a driver failure to the core's typed errors: a duplicate key is a
  * ConflictError, any other driver error (server down, timeout, pool cleared,
- * a write concern that could not be met) is a BackendUnavailableError. Errors
- * that are not the driver's (bugs) pass through unchanged.
+ * a write concern that could not be met) or socket error is a BackendUnavailableError.
+ * Other errors (bugs) pass through unchanged.
  */
 export function translateMongoError(operation: string, error: unknown): unknown {
   if (isDuplicateKey(error)) return new ConflictError(`${operation}: duplicate key`);
-  if (error instanceof MongoError) {
+  if (error instanceof MongoError || isSocketError(error)) {
     return new BackendUnavailableError(`mongo: ${operation} failed: ${error.message}`, { cause: error });
   }
   return error;
+}
+
+/**
+ * A socket's own error (EPIPE, ECONNRESET...). The driver lets some through unwrapped: a command written
+ * on a connection the server has just half-closed fails with Node's "This socket has been ended by the
+ * other party" (EPIPE), not a MongoNetworkError.
+ */
+function isSocketError(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return error instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code);
 }
 
 /** Runs one database call with its failure translated. */

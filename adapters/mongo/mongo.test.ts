@@ -2,11 +2,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Backend } from '../../core/backend.ts';
 import { testServer } from '../../core/conformance/test-servers.ts';
-import { ConflictError } from '../../core/errors.ts';
+import { BackendUnavailableError, ConflictError } from '../../core/errors.ts';
 import { overviewRows } from '../../core/workloads/overview/fixtures.ts';
 import { createMongoBackend } from './index.ts';
+import { translateMongoError } from './mongo-errors.ts';
 
 // What only MongoDB (and its stand-ins) shows; the behaviours every adapter shares are in mongo.conformance.test.ts.
+describe('mongo driver errors', () => {
+  test('a raw socket error the driver lets through (EPIPE on a half-closed connection) is a 503, not a bug', () => {
+    const epipe = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
+    const error = translateMongoError('overview.get', epipe);
+    assert.ok(error instanceof BackendUnavailableError);
+    assert.equal(error.cause, epipe);
+    const bug = new TypeError('x is not a function');
+    assert.equal(translateMongoError('overview.get', bug), bug);
+  });
+});
+
 const { url, skip } = testServer('mongo');
 
 describe('mongo adapter', { skip }, () => {

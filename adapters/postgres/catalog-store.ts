@@ -3,7 +3,10 @@ import type { CatalogStore, Product, ProductStyles, ProductSummary } from '../..
 import { guarded } from './postgres-errors.ts';
 import { isInt4 } from './ids.ts';
 
-const SUMMARY_COLUMNS = 'p.id, p.name, p.slogan, p.description, p.category, p.default_price';
+/** Timestamps as toISOString() writes them, formatted by the database (UTC, milliseconds). */
+const ISO = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column.slice(2)}`;
+const SUMMARY_COLUMNS = `p.id, p.campus, p.name, p.slogan, p.description, p.category, p.default_price, ${ISO('p.created_at')}, ${ISO('p.updated_at')}`;
 
 const LIST = {
   name: 'catalog_list',

@@ -66,7 +66,7 @@ export const encodeRow = {
     `${copyText(o.developer)}\t${copyText(o.publisher)}\t${copyTextArray(o.tags)}\n`,
   products: (p: ProductRow) =>
     `${p.id}\t${copyText(p.name)}\t${copyText(p.slogan)}\t${copyText(p.description)}\t` +
-    `${copyText(p.category)}\t${copyText(p.default_price)}\n`,
+    `${copyText(p.category)}\t${copyText(p.default_price)}\t${copyText(p.campus)}\t${p.created_at}\t${p.updated_at}\n`,
   features: (f: FeatureRow) => `${f.id}\t${f.product_id}\t${copyText(f.feature)}\t${copyNullable(f.value)}\n`,
   styles: (s: StyleRow) =>
     `${s.id}\t${s.product_id}\t${copyText(s.name)}\t${copyNullable(s.sale_price)}\t` +

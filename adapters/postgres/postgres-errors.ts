@@ -8,7 +8,7 @@ function sqlState(error: unknown): string | undefined {
 
 /**
  * Driver failures as the core's typed errors: a unique violation is a conflict (409),
- * a value the column type refuses is bad input (400), anything else (refused or lost
+ * a value the column type refuses is bad input (400, without PostgreSQL's text), anything else (refused or lost
  * connection, timeout, pool exhausted, server shutting down) means the database
  * cannot answer now (503).
  */
@@ -18,7 +18,9 @@ export function toStoreError(error: unknown, what: string): Error {
   const state = sqlState(error);
   const message = error instanceof Error ? error.message : String(error);
   if (state === '23505') return new ConflictError(`${what}: already exists`);
-  if (state?.startsWith('22')) return new ValidationError(undefined, `${what}: ${message}`);
+  // The client hears that a value was refused; what PostgreSQL said about it goes to the log (the cause).
+  if (state?.startsWith('22'))
+    return new ValidationError(undefined, `${what}: a value cannot be stored`, { cause: error });
   return new BackendUnavailableError(`postgres: ${what} failed: ${message}`, { cause: error });
 }
 

@@ -5,13 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { Backend, LoadProgress } from '../../core/backend.ts';
-import { BackendUnavailableError, ConflictError } from '../../core/errors.ts';
-import type { CatalogSource, ProductRow } from '../../core/workloads/catalog/index.ts';
+import { BackendUnavailableError, ConflictError, ValidationError } from '../../core/errors.ts';
+import { ATELIER_PRODUCT_DEFAULTS, type CatalogSource, type ProductRow } from '../../core/workloads/catalog/index.ts';
 import type { UsageInput } from '../../core/workloads/usages/index.ts';
 import { testServer } from '../../core/conformance/test-servers.ts';
 import { syntheticCatalog, syntheticCatalogCounts } from './bench/synthetic-catalog.ts';
 import { copyText, copyTextArray } from './copy-encoding.ts';
 import { createPostgresBackend } from './index.ts';
+import { toStoreError } from './postgres-errors.ts';
 import { SCHEMA_OBJECTS, TABLES } from './schema.ts';
 
 describe('COPY text encoding', () => {
@@ -26,6 +27,23 @@ describe('COPY text encoding', () => {
     assert.equal(copyTextArray(['NULL', 'a,b']), '{"NULL","a,b"}');
     // element `"q"\` -> array literal `"\"q\"\\"` -> COPY text doubles each backslash
     assert.equal(copyTextArray(['"q"\\']), '{"\\\\"q\\\\"\\\\\\\\"}');
+  });
+});
+
+describe('driver errors as typed errors', () => {
+  test("a value PostgreSQL refuses is a 400 whose message says nothing of PostgreSQL's text, kept as its cause", () => {
+    const refused = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+    const error = toStoreError(refused, 'create overview 7');
+    assert.ok(error instanceof ValidationError);
+    assert.equal(error.message, 'create overview 7: a value cannot be stored');
+    assert.equal(error.cause, refused);
+  });
+
+  test('a refused connection is a BackendUnavailableError carrying the driver error', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const error = toStoreError(refused, 'get overview');
+    assert.ok(error instanceof BackendUnavailableError);
+    assert.equal(error.cause, refused);
   });
 });
 
@@ -172,6 +190,7 @@ describe('postgres bulk loader', { skip }, () => {
       description: 'd',
       category: 'c',
       default_price: '1',
+      ...ATELIER_PRODUCT_DEFAULTS,
     };
     const empty = async function* () {};
     const duplicated: CatalogSource = {

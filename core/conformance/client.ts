@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before } from 'node:test';
 import type { Backend } from '../backend.ts';
 import { createApp } from '../http/app.ts';
+import { createApiServer } from '../http/http-server.ts';
+import { createLogger } from '../logging/index.ts';
 
 /** One HTTP answer; the body is parsed as JSON when the server says it is JSON. */
 export interface Reply {
@@ -44,12 +46,13 @@ function client(base: () => string): HttpCall {
   };
 }
 
-/** The whole API on `backend` on a free loopback port; `log` receives what the app logs about 5xx answers. */
-async function listen(
-  backend: Backend,
-  log: (message: string, err: unknown) => void = () => {},
-): Promise<{ server: Server; url: string }> {
-  const server = createServer(createApp(backend, { log }));
+/** One line the app logged, parsed (`msg`, `level`, and the line's other fields). */
+export type LogRecord = { msg: string; level: string } & Record<string, unknown>;
+
+/** The whole API on `backend` on a free loopback port, as `serve` runs it; `log` receives every line the app logs. */
+async function listen(backend: Backend, log: (record: LogRecord) => void): Promise<{ server: Server; url: string }> {
+  const logger = createLogger('debug', { write: (line: string) => log(JSON.parse(line) as LogRecord) });
+  const { server } = createApiServer(createApp(backend, { logger }));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
@@ -66,8 +69,10 @@ export interface ServedBackend {
   http: HttpCall;
   /** The backend; set once the describe's before() ran. */
   backend(): Backend;
-  /** What the app logged about its 5xx answers, in order. */
-  logged: readonly string[];
+  /** Every line the app logged (5xx answers, client aborts), in order. */
+  logged: readonly LogRecord[];
+  /** Where the API listens (for raw-socket requests); known once the describe's before() ran. */
+  address(): { host: string; port: number };
 }
 
 /**
@@ -79,25 +84,57 @@ export function serveForTests(make: () => Promise<Backend>, cleanup?: () => Prom
   let backend: Backend | undefined;
   let server: Server | undefined;
   let url = '';
-  const logged: string[] = [];
+  const logged: LogRecord[] = [];
   before(async () => {
     backend = await make();
-    ({ server, url } = await listen(backend, (message) => logged.push(message)));
+    ({ server, url } = await listen(backend, (record) => logged.push(record)));
   });
   after(async () => {
     await stop(server);
     await backend?.close();
     await cleanup?.();
   });
-  return { http: client(() => url), backend: () => backend!, logged };
+  const address = () => ({ host: '127.0.0.1', port: Number(new URL(url).port) });
+  return { http: client(() => url), backend: () => backend!, logged, address };
 }
 
-/** The reply is `status` with a JSON `{error}` body, naming `field` when given. */
+/** The stable code of each error status (core/errors.ts); a client branches on it. */
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'VALIDATION',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  500: 'INTERNAL',
+  503: 'BACKEND_UNAVAILABLE',
+};
+
+/**
+ * The reply is `status` with a JSON `{error, code}` body, `code` the stable one of that status, naming
+ * `field` when given; the message leaks nothing from inside (no address, no driver or database text).
+ */
 export function assertError(reply: Reply, status: number, field?: string): void {
   assert.equal(reply.status, status, `expected ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
-  const body = reply.body as { error?: unknown; field?: unknown };
-  assert.equal(typeof body.error, 'string', 'error body is JSON {error}');
+  const body = reply.body as { error?: unknown; code?: unknown; field?: unknown };
+  assert.equal(typeof body.error, 'string', 'error body is JSON {error, code}');
+  assert.equal(body.code, CODE_OF_STATUS[status], `stable code of ${status}: ${JSON.stringify(body)}`);
+  assert.deepEqual(Object.keys(body).sort(), ['code', 'error', ...(body.field === undefined ? [] : ['field'])].sort());
+  assertNoInternals(JSON.stringify(body));
   if (field !== undefined) assert.equal(body.field, field, `error names field ${field}: ${JSON.stringify(body)}`);
+}
+
+/** What a body must never carry: an address, a driver's or database's message, a stack frame. */
+const INTERNALS = [
+  /\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/, // 127.0.0.1:5432
+  /\b(?:localhost|\[::1\]):\d+/,
+  /\bE[A-Z]{4,}\b/, // ECONNREFUSED, ETIMEDOUT
+  /\bat .+\(.*:\d+:\d+\)/, // a stack frame
+  /(?:postgres|cassandra|mongo|redis|sql|relation|syntax|driver|topology|server selection|host)/i,
+];
+
+export function assertNoInternals(text: string): void {
+  for (const pattern of INTERNALS) assert.doesNotMatch(text, pattern, `leaks internals: ${text}`);
 }
 
 /** Path ids that are not a positive 32-bit integer: every route taking a numeric id answers 400 for each. */

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { Backend } from '../backend.ts';
 import { WORKLOAD_NAMES } from '../workloads/index.ts';
 import { assertError, serveForTests } from './client.ts';
+import { describeHttpContract } from './http-contract.ts';
 import { describeNoServer } from './no-server.ts';
 import { describeOutage, type OutageCase } from './outage.ts';
 import type { ConformanceSuite, WorkloadConformance } from './workload-conformance.ts';
@@ -63,7 +64,7 @@ function optedOut(title: string, reason: OptedOut): void {
  */
 export function runConformance(name: string, factory: () => Promise<Backend>, options: ConformanceOptions): void {
   describe(`conformance: ${name}`, { skip: options.skip }, () => {
-    const { http, backend } = serveForTests(async () => {
+    const served = serveForTests(async () => {
       const fresh = await factory();
       await fresh.migrate();
       await fresh.migrate(); // idempotent
@@ -71,6 +72,7 @@ export function runConformance(name: string, factory: () => Promise<Backend>, op
       await Promise.all(workloads.map((workload) => workload.loadFixtures(fresh)));
       return fresh;
     });
+    const { http, backend } = served;
     const declared = new Set<string>();
     const suite: ConformanceSuite = {
       http,
@@ -84,6 +86,8 @@ export function runConformance(name: string, factory: () => Promise<Backend>, op
     };
 
     for (const workload of workloads) workload.behaviours(suite);
+
+    describeHttpContract(served);
 
     describe('service routes', () => {
       test('/healthz, /readyz, /metrics, /openapi.json', async () => {

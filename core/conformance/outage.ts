@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { Backend } from '../backend.ts';
 import { BackendUnavailableError } from '../errors.ts';
 import { serveForTests, type HttpCall } from './client.ts';
-import { assertStoresUnavailable } from './no-server.ts';
+import { assertFailingFast, assertStoresUnavailable } from './no-server.ts';
 import { Relay } from './relay.ts';
 import type { WorkloadConformance } from './workload-conformance.ts';
 
@@ -93,6 +93,7 @@ export function describeOutage(
         await assert.rejects(backend().ping(), BackendUnavailableError);
         await assertStoresUnavailable(http, workloads, logged);
         assert.ok(Date.now() - cut < 6_000, `503 after ${Date.now() - cut} ms`);
+        await assertFailingFast(http, workloads);
         await relay!.up();
         await eventually(async () => {
           for (const readBack of readBacks) await readBack();

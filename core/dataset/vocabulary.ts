@@ -305,3 +305,16 @@ export const MEDICATIONS = [
   'Mometasone',
   'Beclomethasone',
 ] as const;
+
+/** Atelier campus codes, as the `campus` of its products. */
+export const CAMPUSES = [
+  'hr-rfe',
+  'hr-rfp',
+  'hr-rpp',
+  'hr-lax',
+  'hr-nyc',
+  'hr-sfo',
+  'hr-atx',
+  'hr-den',
+  'hr-sea',
+] as const;

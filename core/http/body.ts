@@ -1,6 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, Response } from 'express';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../errors.ts';
+import {
+  ClientClosedRequestError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../errors.ts';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -8,7 +13,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
  * JSON body reader for POST/PUT, written by hand because express.json()
  * (body-parser, type-is, raw-body, iconv) costs ~30% of our ceiling.
  * Oversized -> 413 (by Content-Length before reading, or while streaming),
- * non-JSON content type -> 415, unparsable -> 400. Invalid UTF-8 is not replaced by U+FFFD (a silent
+ * non-JSON content type -> 415, unparsable -> 400, a client that leaves mid-body -> ClientClosedRequestError. Invalid UTF-8 is not replaced by U+FFFD (a silent
  * change): each bad byte becomes a lone surrogate, which the workload's validation rejects naming the field.
  */
 export function jsonBody(limitBytes: number) {
@@ -34,10 +39,11 @@ export function jsonBody(limitBytes: number) {
       }
       chunks.push(chunk);
     });
+    // The only error a request stream raises is the connection closing before the body's end.
     req.on('error', (err) => {
       if (!failed) {
         failed = true;
-        next(err);
+        next(new ClientClosedRequestError({ cause: err }));
       }
     });
     req.on('end', () => {

@@ -1,10 +1,15 @@
-import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one API process: rate, errors, latency, saturation. */
 export interface HttpMetrics {
   registry: Registry;
-  middleware: (req: Request, res: Response, next: NextFunction) => void;
+  /** A request arrived (the in-flight gauge). */
+  started(): void;
+  /**
+   * A request is over: answered with `status`, or 499 when the client left first. `route` is the matched
+   * route pattern, which keeps label cardinality bounded (`unmatched` for paths the API does not serve).
+   */
+  finished(method: string, route: string, status: number, seconds: number): void;
 }
 
 export function createHttpMetrics(): HttpMetrics {
@@ -13,7 +18,7 @@ export function createHttpMetrics(): HttpMetrics {
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
   const requests = new Counter({
     name: 'storebench_http_requests_total',
-    help: 'HTTP requests by route and status',
+    help: 'HTTP requests by route and status (499: the client closed the connection before the answer)',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
   });
@@ -29,19 +34,13 @@ export function createHttpMetrics(): HttpMetrics {
     help: 'HTTP requests being served',
     registers: [registry],
   });
-
-  const middleware = (req: Request, res: Response, next: NextFunction): void => {
-    const start = process.hrtime.bigint();
-    inFlight.inc();
-    res.once('close', () => {
+  return {
+    registry,
+    started: () => inFlight.inc(),
+    finished(method, route, status, seconds) {
       inFlight.dec();
-      // The matched route pattern keeps label cardinality bounded; unmatched paths share one label.
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      requests.inc({ method: req.method, route, status: String(res.statusCode) });
-      duration.observe({ method: req.method, route }, seconds);
-    });
-    next();
+      requests.inc({ method, route, status: String(status) });
+      duration.observe({ method, route }, seconds);
+    },
   };
-  return { registry, middleware };
 }

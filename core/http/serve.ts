@@ -1,23 +1,34 @@
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Backend } from '../backend.ts';
+import { silentLogger, type Logger } from '../logging/index.ts';
 import { createApp, type AppOptions } from './app.ts';
+import { createApiServer } from './http-server.ts';
+import { alreadyPrepared, prepareInBackground, prepareNow, readiness, type Preparation } from './startup.ts';
 
-export interface ServeOptions extends AppOptions {
+export interface ServeOptions extends Omit<AppOptions, 'ready'> {
   createBackend: () => Promise<Backend>;
   port: number;
   /** Loopback by default: storebench only ever load-tests loopback addresses. */
   host?: string;
   /** Node cluster workers; 1 serves from this process. Workers re-run the same entry point and land here again. */
   workers?: number;
-  /** Run backend.migrate() once before serving (in the primary when clustered). Default true. */
+  /**
+   * Run backend.migrate() before taking traffic (in the primary when clustered). Default true. The process
+   * listens at once and migrates in the background, retrying with backoff while the database is down;
+   * /readyz answers 503 until the migration is done.
+   */
   migrate?: boolean;
+  /**
+   * Do not wait for the database: one attempt at the migration (or a ping without one) before listening,
+   * and a DatabaseRequiredError when it fails.
+   */
+  requireDatabase?: boolean;
   /**
    * Fill the backend before serving: once (in the primary when clustered), or in every
    * serving process when `seedPerProcess` is set, as the memory backend needs since its
-   * data lives in the process.
+   * data lives in the process. Serving then waits for the database.
    */
   seed?: (backend: Backend) => Promise<void>;
   seedPerProcess?: boolean;
@@ -25,6 +36,7 @@ export interface ServeOptions extends AppOptions {
   shutdownGraceMs?: number;
   /** Install SIGTERM/SIGINT handlers. Default true; tests turn it off. */
   handleSignals?: boolean;
+  logger?: Logger;
 }
 
 export interface RunningServer {
@@ -34,39 +46,105 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The IPC message a cluster primary sends its workers once the migration is done. */
+const PREPARED = { storebench: 'prepared' } as const;
+
 /** Serve the API: one process, or a cluster primary that forks workers and forwards signals to them. */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const workers = options.workers ?? 1;
   const host = options.host ?? '127.0.0.1';
-  if (workers > 1 && cluster.isPrimary) return servePrimary(options, workers, host);
+  const logger = options.logger ?? silentLogger;
+  if (workers > 1 && cluster.isPrimary) return servePrimary(options, workers, host, logger);
   const inWorker = cluster.isWorker;
 
   const backend = await options.createBackend();
-  if (options.migrate !== false && !inWorker) await backend.migrate();
-  if (options.seed && (options.seedPerProcess || !inWorker)) await options.seed(backend);
-  const server = createServer({ keepAliveTimeout: 65_000 }, createApp(backend, options));
+  const migrate = options.migrate !== false;
+  let preparation: Preparation;
+  try {
+    if (inWorker) preparation = migrate ? preparedByPrimary() : alreadyPrepared();
+    else preparation = await prepareBeforeListening(backend, options, logger);
+    if (options.seed && (options.seedPerProcess || !inWorker)) {
+      await preparation.done;
+      await options.seed(backend);
+    }
+  } catch (error) {
+    await backend.close().catch(() => {}); // its connections must not keep a failed start-up alive
+    throw error;
+  }
+
+  const app = createApp(backend, { ...options, logger, ready: readiness(preparation, () => backend.ping()) });
+  const { server, drain } = createApiServer(app);
   server.listen(options.port, host);
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
 
   const close = closeOnce(async () => {
-    await shutdownServer(server, options.shutdownGraceMs ?? 10_000);
+    preparation.stop();
+    await drain({ graceMs: options.shutdownGraceMs ?? 10_000 });
     await backend.close();
   });
-  if (options.handleSignals !== false) exitOnSignals(close);
+  if (options.handleSignals !== false) exitOnSignals(close, logger);
   return { url: `http://${host}:${port}`, port, close };
 }
 
-async function servePrimary(options: ServeOptions, workers: number, host: string): Promise<RunningServer> {
-  if (options.migrate !== false || (options.seed && !options.seedPerProcess)) {
-    const backend = await options.createBackend();
-    try {
-      if (options.migrate !== false) await backend.migrate();
-      if (options.seed && !options.seedPerProcess) await options.seed(backend);
-    } finally {
-      await backend.close();
-    }
+/**
+ * The start-up preparation of the process that owns it (not a cluster worker): with `requireDatabase`,
+ * done now or failed; with a seed to load first, awaited by the caller; otherwise running in the background.
+ */
+async function prepareBeforeListening(backend: Backend, options: ServeOptions, logger: Logger): Promise<Preparation> {
+  const migrate = options.migrate !== false;
+  if (options.requireDatabase) {
+    await prepareNow(`${backend.name}: ${migrate ? 'migrate' : 'ping'}`, () =>
+      migrate ? backend.migrate() : backend.ping(),
+    );
+    return alreadyPrepared();
   }
+  if (!migrate) return alreadyPrepared();
+  return prepareInBackground(`${backend.name}: migrate`, () => backend.migrate(), logger);
+}
+
+/** In a cluster worker: done once the primary says the migration is (asked for, in case it said so before we listened). */
+function preparedByPrimary(): Preparation {
+  let done = false;
+  const finished = new Promise<void>((resolve) => {
+    const onMessage = (message: unknown) => {
+      if ((message as { storebench?: unknown } | null)?.storebench !== PREPARED.storebench) return;
+      done = true;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+    process.send?.({ storebench: 'prepared?' });
+  });
+  return { done: finished, isDone: () => done, lastError: () => undefined, stop: () => {} };
+}
+
+async function servePrimary(
+  options: ServeOptions,
+  workers: number,
+  host: string,
+  logger: Logger,
+): Promise<RunningServer> {
+  const sharedSeed = options.seed && !options.seedPerProcess;
+  let preparation = alreadyPrepared();
+  if (options.migrate !== false || sharedSeed || options.requireDatabase) {
+    const backend = await options.createBackend();
+    preparation = await prepareBeforeListening(backend, options, logger).catch(async (error: unknown) => {
+      await backend.close().catch(() => {});
+      throw error;
+    });
+    // The backend serves only the preparation (and the seed); it closes once they are over.
+    const finished = (async () => {
+      await preparation.done;
+      if (sharedSeed) await options.seed!(backend);
+    })().finally(() => backend.close());
+    if (sharedSeed) await finished;
+    else finished.catch((error: unknown) => logger.error({ err: error }, 'start-up preparation failed'));
+  }
+  cluster.on('message', (worker: Worker, message: unknown) => {
+    if ((message as { storebench?: unknown } | null)?.storebench !== 'prepared?') return;
+    void preparation.done.then(() => worker.isConnected() && worker.send(PREPARED));
+  });
   const listening: Promise<number>[] = [];
   for (let i = 0; i < workers; i++) {
     const worker = cluster.fork();
@@ -75,10 +153,12 @@ async function servePrimary(options: ServeOptions, workers: number, host: string
   const [port] = await Promise.all(listening);
   let stopping = false;
   cluster.on('exit', (worker, code, signal) => {
-    if (!stopping) console.error(`worker ${worker.process.pid} died (${signal ?? code}); serving with fewer workers`);
+    if (!stopping)
+      logger.error({ workerPid: worker.process.pid, exit: signal ?? code }, 'worker died; serving with fewer workers');
   });
   const close = closeOnce(async () => {
     stopping = true;
+    preparation.stop();
     const alive = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
     await Promise.all(
       alive.map((w) => {
@@ -88,20 +168,8 @@ async function servePrimary(options: ServeOptions, workers: number, host: string
       }),
     );
   });
-  if (options.handleSignals !== false) exitOnSignals(close);
+  if (options.handleSignals !== false) exitOnSignals(close, logger);
   return { url: `http://${host}:${port}`, port: port!, close };
-}
-
-/** server.close() stops accepting and drops idle keep-alive sockets; busy ones get the grace period. */
-async function shutdownServer(server: Server, graceMs: number): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  // A keep-alive socket busy now becomes idle once its response is sent: sweep until all are gone.
-  server.closeIdleConnections();
-  const sweep = setInterval(() => server.closeIdleConnections(), 50);
-  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-  await closed;
-  clearInterval(sweep);
-  clearTimeout(timer);
 }
 
 function closeOnce(fn: () => Promise<void>): () => Promise<void> {
@@ -109,12 +177,16 @@ function closeOnce(fn: () => Promise<void>): () => Promise<void> {
   return () => (pending ??= fn());
 }
 
-function exitOnSignals(close: () => Promise<void>): void {
+function exitOnSignals(close: () => Promise<void>, logger: Logger): void {
   const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down: draining connections');
     close().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
       (err: unknown) => {
-        console.error(`shutdown after ${signal} failed`, err);
+        logger.error({ err, signal }, 'shutdown failed');
         process.exit(1);
       },
     );

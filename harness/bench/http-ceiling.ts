@@ -4,7 +4,9 @@
  * fixed connections) in one run so the figures compare as ratios. One request per workload: the
  * heaviest-weighted template of its load mix (drawn with request seed 1 over the small data set).
  *   node --import tsx harness/bench/http-ceiling.ts [--seconds 10] [--connections 50] [--workloads a,b]
- * Prints one JSON line per measurement and a table at the end.
+ * Prints one JSON line per measurement and a table at the end. Besides requests per second, each row has the
+ * CPU time the server's processes spent per request (from /proc): on a machine shared with other work the
+ * throughput moves with whatever else runs, the CPU cost of a request much less, so compare that one there.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,6 +17,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { DEFAULT_SCALE } from '../../core/dataset/index.ts';
 import { primaryCount, seededRandom, workload, WORKLOAD_NAMES, type MixRequest } from '../../core/workloads/index.ts';
+import { processTree, readProcStat } from '../load/index.ts';
 import { startApiProcess, type ApiProcess } from '../topology/index.ts';
 
 interface Row {
@@ -23,6 +26,8 @@ interface Row {
   rps: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time (user + system) of the server's processes per answered request, in microseconds. */
+  cpuUsPerRequest: number;
   non2xx: number;
   errors: number;
 }
@@ -64,7 +69,19 @@ async function startBare(probes: Probe[]): Promise<{ url: string; child: ChildPr
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-async function measure(server: string, url: string, probe: Probe, seconds: number, connections: number): Promise<Row> {
+/** CPU time so far of a process and its descendants (cluster workers), in nanoseconds. */
+function cpuNsOf(rootPid: number): number {
+  return processTree(rootPid).reduce((sum, pid) => sum + (readProcStat(pid)?.cpuNs ?? 0), 0);
+}
+
+async function measure(
+  server: string,
+  url: string,
+  probe: Probe,
+  seconds: number,
+  connections: number,
+  serverPid: number,
+): Promise<Row> {
   const { method, path, body } = probe.request;
   const options = {
     url: `${url}${path}`,
@@ -74,13 +91,16 @@ async function measure(server: string, url: string, probe: Probe, seconds: numbe
   };
   // A short warm-up so the JIT and connection set-up are not measured.
   await autocannon({ ...options, duration: 2 });
+  const cpuBefore = cpuNsOf(serverPid);
   const r = await autocannon({ ...options, duration: seconds });
+  const cpuNs = cpuNsOf(serverPid) - cpuBefore;
   const row = {
     server,
     request: probe.name,
     rps: Math.round(r.requests.average),
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
+    cpuUsPerRequest: Math.round(cpuNs / 1000 / Math.max(1, r.requests.total)),
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
   };
@@ -138,24 +158,27 @@ async function main(): Promise<void> {
     try {
       probes ??= await Promise.all(requests.map((r) => capture(api.url, r)));
       const label = `storebench memory, ${workers} worker${workers > 1 ? 's' : ''}`;
-      for (const probe of probes) rows.push(await measure(label, api.url, probe, seconds, connections));
+      for (const probe of probes) rows.push(await measure(label, api.url, probe, seconds, connections, api.pid));
     } finally {
       await api.stop();
     }
   }
   const bare = await startBare(probes!);
   try {
-    for (const probe of probes!) rows.push(await measure('bare node:http', bare.url, probe, seconds, connections));
+    for (const probe of probes!) {
+      rows.push(await measure('bare node:http', bare.url, probe, seconds, connections, bare.child.pid!));
+    }
   } finally {
     bare.child.kill();
   }
   console.log(`\nautocannon, ${connections} connections, ${seconds} s per row (after 2 s warm-up)`);
   for (const p of probes!)
     console.log(`  ${p.name}: ${p.request.method} ${p.request.path}, answer ${p.answer.length} bytes`);
-  console.log('| server | request | RPS | p50 ms | p99 ms | non-2xx | errors |');
-  console.log('|---|---|---:|---:|---:|---:|---:|');
+  console.log('| server | request | RPS | p50 ms | p99 ms | CPU µs/request | non-2xx | errors |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.server} | ${r.request} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} |`);
+    const figures = [r.rps, r.p50Ms, r.p99Ms, r.cpuUsPerRequest, r.non2xx, r.errors];
+    console.log(`| ${r.server} | ${r.request} | ${figures.join(' | ')} |`);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * What an API process started by the harness tells its parent, one JSON object per line on
- * stdout: `storebench serve` writes these lines, the harness reads them (topology, compare).
- * Defined once here, so neither side parses prose.
+ * stdout among the process's log lines: `storebench serve` writes these lines, the harness reads
+ * them (topology, compare). Defined once here, so neither side parses prose.
  */
 export type ApiEvent =
   | {
@@ -36,12 +36,22 @@ export type ApiEvent =
       layout: string;
     };
 
-/** Every event line carries this key, so other output on stdout is never mistaken for one. */
+/** Every event line carries this key, so other output on stdout (the API's log lines) is never mistaken for one. */
 const MARK = 'storebench';
 
-/** The line to print for an event. */
+/**
+ * The line to print for an event. It is shaped like the API's log lines too (`level`, `time`, `msg`:
+ * core/logging), so that stdout is one stream of JSON log records for whoever collects it; events are
+ * written whatever the log level, since the harness depends on them.
+ */
 export function formatApiEvent(event: ApiEvent): string {
-  return JSON.stringify({ [MARK]: event.event, ...event });
+  return JSON.stringify({
+    level: 'info',
+    time: new Date().toISOString(),
+    [MARK]: event.event,
+    ...event,
+    msg: event.event,
+  });
 }
 
 /** The event a line holds, or null for any other output. */

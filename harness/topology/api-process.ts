@@ -24,6 +24,8 @@ export interface ApiProcessOptions {
   noMigrate?: boolean;
   /** Give up when the server does not listen within this many ms. Default 300 s (seeding memory at full scale). */
   startTimeoutMs?: number;
+  /** Variables added to the server's environment (`STOREBENCH_*` configuration). */
+  env?: Record<string, string>;
 }
 
 export interface ApiProcess {
@@ -83,7 +85,7 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
   const child: ChildProcess = spawn(process.execPath, command.slice(1), {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_INSIGHT: '1' },
+    env: { ...process.env, ...options.env, NO_INSIGHT: '1' },
   });
   const pid = child.pid!;
   const output: string[] = [];

@@ -147,6 +147,8 @@ export interface ServeInstancesOptions extends Omit<ApiProcessOptions, 'workers'
   migrate: boolean;
   /** Seed a database once here (the memory backend seeds in each instance instead, from seedWorkloads). */
   seedOnce?: (backend: Backend) => Promise<void>;
+  /** Options of the adapter that migrates and seeds here (the instances get theirs from `env`). */
+  adapter?: Record<string, unknown>;
   port: number;
 }
 
@@ -156,10 +158,10 @@ export interface ServeInstancesOptions extends Omit<ApiProcessOptions, 'workers'
  * instance seeds itself.
  */
 export async function serveInstances(options: ServeInstancesOptions): Promise<RunningTopology & { layout: string }> {
-  const { topology, migrate, seedOnce, seedWorkloads, ...api } = options;
+  const { topology, migrate, seedOnce, seedWorkloads, adapter, ...api } = options;
   const inProcess = !isBackendName(api.backend) || SERVER_OF[api.backend] === undefined;
   if (!inProcess && (migrate || seedOnce) && isBackendName(api.backend)) {
-    const backend = await createBackend(api.backend, api.url);
+    const backend = await createBackend(api.backend, api.url, adapter);
     try {
       if (migrate) await backend.migrate();
       if (seedOnce) await seedOnce(backend);

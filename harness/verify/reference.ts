@@ -15,7 +15,7 @@ export interface RunningApi {
 
 /** Serve the API on a backend, in this process, on a free loopback port. */
 export async function serveBackend(backend: Backend): Promise<RunningApi> {
-  const server = createServer(createApp(backend, { log: () => {} }));
+  const server = createServer(createApp(backend));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

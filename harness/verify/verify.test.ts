@@ -106,6 +106,7 @@ describe('verifyBackends', () => {
       [
         ['GET /products?page=2&count=100', '$[99].name', 'Changed'],
         ['GET /products?page=1&count=1000', '$[199].name', 'Changed'],
+        ['GET /products?count=10000', '$[199].name', 'Changed'],
         ['GET /products/200', '$.name', 'Changed'],
       ],
     );
@@ -199,14 +200,18 @@ describe('verifyBackends', () => {
     assert.equal(firstDifference({ a: null }, {}), '$.a');
   });
 
-  test('error bodies: status and field must match, the message wording may differ', async () => {
+  test('error bodies: status, code and field must match, the message wording may differ', async () => {
     const url = await serve(async () => {});
     const { createServer } = await import('node:http');
     // A server that answers every request with a 404 in its own words, and a 400 naming another field.
     const odd = createServer((req, res) => {
       const bad = req.url === '/products/0';
       res.writeHead(bad ? 400 : 404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(bad ? { error: 'nope', field: 'id' } : { error: 'no such thing here' }));
+      res.end(
+        JSON.stringify(
+          bad ? { error: 'nope', code: 'VALIDATION', field: 'id' } : { error: 'no such thing here', code: 'NOT_FOUND' },
+        ),
+      );
     }).listen(0, '127.0.0.1');
     await new Promise((resolve) => odd.once('listening', resolve));
     const port = (odd.address() as { port: number }).port;

@@ -106,8 +106,8 @@ function compareAnswers(expected: Answer, actual: Answer): Omit<VerifyDiff, 'can
 
 /**
  * What must match in a body. An error's message is each adapter's own wording
- * (`game 7 exists` vs `create overview 7: already exists`); its status and the
- * field it names are the contract, so only those are compared.
+ * (`game 7 exists` vs `create overview 7: already exists`); its status, its stable
+ * code and the field it names are the contract, so only those are compared.
  */
 function comparable(answer: Answer): unknown {
   const body = answer.body;

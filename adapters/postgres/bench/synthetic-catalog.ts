@@ -1,11 +1,12 @@
-import type {
-  CatalogSource,
-  FeatureRow,
-  PhotoRow,
-  ProductRow,
-  RelatedRow,
-  SkuRow,
-  StyleRow,
+import {
+  ATELIER_PRODUCT_DEFAULTS,
+  type CatalogSource,
+  type FeatureRow,
+  type PhotoRow,
+  type ProductRow,
+  type RelatedRow,
+  type SkuRow,
+  type StyleRow,
 } from '../../../core/workloads/catalog/index.ts';
 
 /**
@@ -32,6 +33,7 @@ export function syntheticCatalog(productCount: number): CatalogSource {
           'The So Fatigues will wake you up and fit you in. This high energy camo will have you blending in to even the wildest surroundings.',
         category: id % 3 === 0 ? 'Jackets' : 'Pants',
         default_price: String(100 + (id % 900)),
+        ...ATELIER_PRODUCT_DEFAULTS,
       };
     }
   }

@@ -36,11 +36,14 @@ export const conformance: WorkloadConformance = {
         const p = products[id - 1]!;
         return {
           id: p.id,
+          campus: p.campus,
           name: p.name,
           slogan: p.slogan,
           description: p.description,
           category: p.category,
           default_price: p.default_price,
+          created_at: p.created_at,
+          updated_at: p.updated_at,
         };
       };
       const ids = (reply: Reply) => (reply.body as { id: number }[]).map((p) => p.id);
@@ -61,11 +64,31 @@ export const conformance: WorkloadConformance = {
           products.map((p) => p.id),
         );
         assert.deepEqual(ids(await http('GET', '/products?page=2000000&count=1000')), []);
+        assert.deepEqual(ids(await http('GET', '/products?page=2000000&count=10000')), []);
+      });
+
+      test('empty page and count mean the defaults, as clients send a null or undefined one', async () => {
+        for (const query of ['page&count', 'page=&count=', 'page=', 'count=']) {
+          const reply = await http('GET', `/products?${query}`);
+          assert.equal(reply.status, 200, `/products?${query}: ${JSON.stringify(reply.body)}`);
+          assert.deepEqual(ids(reply), [1, 2, 3, 4, 5], `/products?${query}`);
+        }
+        assert.deepEqual(ids(await http('GET', '/products?page=2&count=')), [6, 7, 8, 9, 10]);
+      });
+
+      test('count goes up to 10,000, the page a client loading the whole catalog asks for', async () => {
+        const reply = await http('GET', '/products?count=10000');
+        assert.equal(reply.status, 200);
+        assert.deepEqual(
+          ids(reply),
+          products.map((p) => p.id),
+        );
+        assertError(await http('GET', '/products?count=10001'), 400, 'count');
       });
 
       for (const [query, field] of [
         ['count=0', 'count'],
-        ['count=1001', 'count'],
+        ['count=10001', 'count'],
         ['count=abc', 'count'],
         ['page=0', 'page'],
         ['page=-1', 'page'],
@@ -77,6 +100,42 @@ export const conformance: WorkloadConformance = {
           assertError(await http('GET', `/products?${query}`), 400, field);
         });
       }
+
+      test('products carry campus, created_at and updated_at as the Atelier API does, timestamps exact to the ms', async () => {
+        const product = (await http('GET', '/products/2')).body as Record<string, unknown>;
+        assert.deepEqual(Object.keys(product).sort(), [
+          'campus',
+          'category',
+          'created_at',
+          'default_price',
+          'description',
+          'features',
+          'id',
+          'name',
+          'slogan',
+          'updated_at',
+        ]);
+        for (const id of [1, 2, 3, 4, 5]) {
+          const { campus, created_at, updated_at } = (await http('GET', `/products/${id}`)).body as Record<
+            string,
+            unknown
+          >;
+          const expected = products[id - 1]!;
+          assert.deepEqual(
+            { campus, created_at, updated_at },
+            {
+              campus: expected.campus,
+              created_at: expected.created_at,
+              updated_at: expected.updated_at,
+            },
+          );
+        }
+        const listed = (await http('GET', '/products?count=12')).body as Record<string, unknown>[];
+        assert.deepEqual(
+          listed.map((p) => [p.campus, p.created_at, p.updated_at]),
+          products.map((p) => [p.campus, p.created_at, p.updated_at]),
+        );
+      });
 
       test('GET /products/:id has its features in id order, null values kept', async () => {
         assert.deepEqual((await http('GET', '/products/1')).body, {

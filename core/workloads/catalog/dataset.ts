@@ -8,6 +8,7 @@ import {
 } from '../../dataset/index.ts';
 import {
   ADJECTIVES,
+  CAMPUSES,
   CLOTHING_CATEGORIES,
   CLOTHING_SIZES,
   COLORS,
@@ -19,6 +20,7 @@ import {
   SHOE_SIZES,
   SLOGAN_OPENERS,
 } from '../../dataset/vocabulary.ts';
+import { ATELIER_PRODUCT_DEFAULTS } from './product-fields.ts';
 import type { CatalogSource, FeatureRow, PhotoRow, ProductRow, RelatedRow, SkuRow, StyleRow } from './types.ts';
 
 /** Products per named scale (`full` is the Atelier catalog: 1,000,011 products). */
@@ -41,6 +43,18 @@ const STREAM_STYLE = 14;
 const STREAM_PHOTO = 15;
 const STREAM_SKU = 16;
 const STREAM_RELATED = 17;
+const STREAM_PRODUCT_DATES = 18;
+
+const DAY_MS = 86_400_000;
+/** Generated products were created in the year before the Atelier catalog's load, and updated up to 90 days later. */
+const CATALOG_LOADED_MS = Date.parse(ATELIER_PRODUCT_DEFAULTS.created_at);
+
+function datesOf(random: SeededRandom, productId: number): { created_at: string; updated_at: string } {
+  random.at(STREAM_PRODUCT_DATES, productId);
+  const created = CATALOG_LOADED_MS - random.int(365 * DAY_MS);
+  const updated = random.chance(0.5) ? created : created + random.int(90 * DAY_MS);
+  return { created_at: new Date(created).toISOString(), updated_at: new Date(updated).toISOString() };
+}
 
 /** How many children a product has: a pure function of (seed, product id), recomputed by every table pass. */
 interface Shape {
@@ -136,14 +150,12 @@ export function catalogDataset(options: DatasetOptions): CatalogDataset {
         const default_price = String(priceOf(random, id));
         random.at(STREAM_PRODUCT, id);
         const noun = random.pick(PRODUCT_NOUNS);
-        out.push({
-          id,
-          name: `${random.pick(ADJECTIVES)} ${noun}`,
-          slogan: `${random.pick(SLOGAN_OPENERS)}.`,
-          description: `${random.pick(PRODUCT_SENTENCES)} ${random.pick(PRODUCT_SENTENCES)}`,
-          category: shape.shoes ? random.pick(SHOE_CATEGORIES) : random.pick(CLOTHING_CATEGORIES),
-          default_price,
-        });
+        const name = `${random.pick(ADJECTIVES)} ${noun}`;
+        const slogan = `${random.pick(SLOGAN_OPENERS)}.`;
+        const description = `${random.pick(PRODUCT_SENTENCES)} ${random.pick(PRODUCT_SENTENCES)}`;
+        const category = shape.shoes ? random.pick(SHOE_CATEGORIES) : random.pick(CLOTHING_CATEGORIES);
+        const campus = random.pick(CAMPUSES);
+        out.push({ id, campus, name, slogan, description, category, default_price, ...datesOf(random, id) });
       }),
     features: () =>
       tableStream<FeatureRow>(count, seed, () => {

@@ -3,6 +3,15 @@ import type { Backend } from '../../backend.ts';
 import { AWKWARD, iterate } from '../../conformance/rows.ts';
 import type { CatalogSource, FeatureRow, PhotoRow, ProductRow, RelatedRow, SkuRow, StyleRow } from './types.ts';
 
+/** Timestamps at the edges: the epoch itself, a leap day, the last millisecond of a year, before 1970. */
+const TIMESTAMPS = [
+  '2021-08-13T14:38:44.509Z',
+  '1970-01-01T00:00:00.000Z',
+  '2024-02-29T00:00:00.001Z',
+  '1999-12-31T23:59:59.999Z',
+  '1969-07-20T20:17:40.000Z',
+];
+
 /**
  * A small catalog written by hand to hit the edges: text that breaks naive COPY/CSV/CQL
  * escaping, null feature values and sale prices, a product without styles, features
@@ -13,11 +22,14 @@ export const products: ProductRow[] = Array.from({ length: PRODUCT_COUNT }, (_, 
   const id = i + 1;
   return {
     id,
+    campus: id === 5 ? AWKWARD : ['hr-rfe', 'hr-lax', 'hr-nyc'][i % 3]!,
     name: id === 5 ? AWKWARD : `Product ${id}`,
     slogan: `Slogan ${id}`,
     description: id === 6 ? '' : `Description of product ${id}.`,
     category: id % 2 === 0 ? 'Jackets' : 'Pants',
     default_price: ['140', '0', '19.99', '1000000'][i % 4]!,
+    created_at: TIMESTAMPS[i % TIMESTAMPS.length]!,
+    updated_at: TIMESTAMPS[(i + 2) % TIMESTAMPS.length]!,
   };
 });
 
@@ -97,11 +109,14 @@ export function shuffledCatalog(productCount: number): CatalogSource {
     const p = n * 10;
     products.push({
       id: p,
+      campus: `c${n % 3}`,
       name: `P${p}`,
       slogan: `S${p}`,
       description: `D${p}`,
       category: 'C',
       default_price: `${p}`,
+      created_at: new Date(Date.UTC(2020, 0, 1) + p * 1001).toISOString(),
+      updated_at: new Date(Date.UTC(2021, 0, 1) + p * 7).toISOString(),
     });
     for (let f = 0; f < n % 4; f++)
       features.push({ id: features.length + 1, product_id: p, feature: `F${f}`, value: f === 1 ? null : `V${f}` });
@@ -141,7 +156,7 @@ export function shuffledCatalog(productCount: number): CatalogSource {
 /** One product with one style, and a photo naming style 999, which is not in the source. */
 export function orphanPhotoCatalog(): CatalogSource {
   return {
-    products: () => iterate([{ id: 1, name: 'p', slogan: 's', description: 'd', category: 'c', default_price: '1' }]),
+    products: () => iterate([{ ...products[0]!, id: 1 }]),
     features: () => iterate<FeatureRow>([]),
     styles: () =>
       iterate([{ id: 1, product_id: 1, name: 's', sale_price: null, original_price: '1', default_style: true }]),

@@ -3,6 +3,7 @@ import { openAtelierFiles } from './atelier/index.ts';
 import { CATALOG_SCALES, catalogDataset } from './dataset.ts';
 import { catalogMix } from './mix.ts';
 import { catalogOpenApi } from './openapi.ts';
+import { PRODUCT_FIELDS } from './product-fields.ts';
 import { createCatalogRouter } from './router.ts';
 import type { CatalogStore } from './store.ts';
 import type { CatalogSource } from './types.ts';
@@ -11,6 +12,7 @@ import { catalogVerifyPlan } from './verify.ts';
 export type * from './types.ts';
 export type { CatalogStore } from './store.ts';
 export { createCatalogRouter, MAX_COUNT, MAX_PAGE } from './router.ts';
+export { ATELIER_PRODUCT_DEFAULTS, isoTimestamp, PRODUCT_FIELDS } from './product-fields.ts';
 export { StyleOwners } from './style-owners.ts';
 
 /** Bulk loading of the six catalog tables (any order; ids as given). */
@@ -22,7 +24,7 @@ export const catalogWorkload: WorkloadDescriptor<'catalog', CatalogStore, Catalo
   summary: 'read-heavy Atelier products API: /products, /products/:id, /styles, /related',
   scales: CATALOG_SCALES,
   tables: {
-    products: ['id', 'name', 'slogan', 'description', 'category', 'default_price'],
+    products: PRODUCT_FIELDS,
     features: ['id', 'product_id', 'feature', 'value'],
     styles: ['id', 'product_id', 'name', 'sale_price', 'original_price', 'default_style'],
     photos: ['id', 'style_id', 'url', 'thumbnail_url'],

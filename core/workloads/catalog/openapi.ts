@@ -1,14 +1,27 @@
 import { errorResponse as error, idParam, json, ref, unavailableResponse as unavailable } from '../openapi-parts.ts';
 import type { WorkloadOpenApi } from '../workload.ts';
+import { PRODUCT_FIELDS } from './product-fields.ts';
+import { MAX_COUNT, MAX_PAGE } from './router.ts';
 
 export const catalogOpenApi: WorkloadOpenApi = {
   paths: {
     '/products': {
       get: {
         summary: 'List products by id',
+        description: 'An empty `page` or `count` (`?page&count`, `?count=`) means its default.',
         parameters: [
-          { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 2000000, default: 1 } },
-          { name: 'count', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 5 } },
+          {
+            name: 'page',
+            in: 'query',
+            allowEmptyValue: true,
+            schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 },
+          },
+          {
+            name: 'count',
+            in: 'query',
+            allowEmptyValue: true,
+            schema: { type: 'integer', minimum: 1, maximum: MAX_COUNT, default: 5 },
+          },
         ],
         responses: {
           '200': { description: 'a page of products', ...json({ type: 'array', items: ref('ProductSummary') }) },
@@ -57,14 +70,17 @@ export const catalogOpenApi: WorkloadOpenApi = {
   schemas: {
     ProductSummary: {
       type: 'object',
-      required: ['id', 'name', 'slogan', 'description', 'category', 'default_price'],
+      required: [...PRODUCT_FIELDS],
       properties: {
         id: { type: 'integer' },
+        campus: { type: 'string', description: 'the Atelier campus code, e.g. hr-rfe' },
         name: { type: 'string' },
         slogan: { type: 'string' },
         description: { type: 'string' },
         category: { type: 'string' },
         default_price: { type: 'string' },
+        created_at: { type: 'string', format: 'date-time', description: 'UTC, milliseconds: 2021-08-13T14:38:44.509Z' },
+        updated_at: { type: 'string', format: 'date-time' },
       },
     },
     Product: {

@@ -1,10 +1,14 @@
 import { Router } from 'express';
 import { NotFoundError } from '../../errors.ts';
-import { parseOptionalPositiveInt, parsePositiveInt } from '../../validation.ts';
+import { MAX_ID, parseOptionalPositiveInt, parsePositiveInt } from '../../validation.ts';
 import type { CatalogStore } from './store.ts';
 
-export const MAX_COUNT = 1000;
-/** Bounds page so that the offset (page-1)*count stays a 32-bit value in every engine. */
+/**
+ * Largest page: Atelier clients load the catalog list with `?count=10000` (about 3.5 MB of JSON), and a
+ * page that size costs each engine one index range scan.
+ */
+export const MAX_COUNT = 10_000;
+/** Largest page number: page 2,000,000 of 1 reaches past the Atelier catalog's 1M products. */
 export const MAX_PAGE = 2_000_000;
 
 function found<T>(value: T | undefined): T {
@@ -18,6 +22,8 @@ export function createCatalogRouter(store: CatalogStore): Router {
   router.get('/products', async (req, res) => {
     const page = parseOptionalPositiveInt(req.query.page, 'page', 1, MAX_PAGE);
     const count = parseOptionalPositiveInt(req.query.count, 'count', 5, MAX_COUNT);
+    // Ids are 32-bit, so no catalog has a product at that offset: every store is spared offsets past 2^31.
+    if ((page - 1) * count >= MAX_ID) return void res.json([]);
     res.json(await store.listProducts(page, count));
   });
   router.get('/products/:product_id', async (req, res) => {

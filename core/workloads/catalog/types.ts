@@ -1,11 +1,18 @@
-/** A row of `GET /products`. `default_price` is a decimal string, as in the Atelier API. */
+/**
+ * A row of `GET /products`, with the Atelier API's fields: `default_price` is a decimal string,
+ * `campus` the Atelier campus code that owns the product (`hr-rfe`), `created_at` and `updated_at`
+ * ISO 8601 UTC timestamps with milliseconds (`2021-08-13T14:38:44.509Z`).
+ */
 export interface ProductSummary {
   id: number;
+  campus: string;
   name: string;
   slogan: string;
   description: string;
   category: string;
   default_price: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface Feature {
@@ -47,13 +54,17 @@ export interface ProductStyles {
 
 // ---- Rows as the bulk loaders receive them (one type per Atelier CSV file) ----
 
+/** Timestamps as `Date.prototype.toISOString()` writes them: every store keeps milliseconds, UTC. */
 export interface ProductRow {
   id: number;
+  campus: string;
   name: string;
   slogan: string;
   description: string;
   category: string;
   default_price: string;
+  created_at: string;
+  updated_at: string;
 }
 export interface FeatureRow {
   id: number;

@@ -156,8 +156,10 @@ export const conformance: WorkloadConformance = {
         assert.deepEqual((await http('GET', '/api/overview/4')).body, record(4));
       });
 
-      test('an unsupported method on a record is a JSON 404', async () => {
-        assertError(await http('PATCH', '/api/overview/1', {}), 404);
+      test('an unsupported method on a record is a JSON 405 naming the methods it has', async () => {
+        const reply = await http('PATCH', '/api/overview/1', {});
+        assertError(reply, 405);
+        assert.equal(reply.headers.get('allow'), 'GET, PUT, DELETE, HEAD, OPTIONS');
       });
 
       test('store: replace and remove of a missing id are false and write nothing', async () => {

@@ -1,6 +1,17 @@
 import { errorResponse as error, idParam, json, ref, unavailableResponse as unavailable } from '../openapi-parts.ts';
 import type { WorkloadOpenApi } from '../workload.ts';
 
+const GAME_ID = { type: 'integer', minimum: 1, maximum: 2147483647 };
+const OVERVIEW_REQUIRED = ['game_name', 'description', 'release_date', 'developer', 'publisher', 'tags'];
+const OVERVIEW_FIELDS = {
+  game_name: { type: 'string', minLength: 1, maxLength: 200 },
+  description: { type: 'string', maxLength: 10000 },
+  release_date: { type: 'string', format: 'date' },
+  developer: { type: 'string', minLength: 1, maxLength: 200 },
+  publisher: { type: 'string', minLength: 1, maxLength: 200 },
+  tags: { type: 'array', maxItems: 32, items: { type: 'string', minLength: 1, maxLength: 64 } },
+};
+
 export const overviewOpenApi: WorkloadOpenApi = {
   paths: {
     '/api/overview': {
@@ -34,6 +45,8 @@ export const overviewOpenApi: WorkloadOpenApi = {
       },
       put: {
         summary: 'Replace a game overview (404 when missing)',
+        description:
+          'A `game_id` in the body must equal `gameId` in the path: a different one is a 400 naming `game_id`.',
         parameters: [idParam('gameId')],
         requestBody: { required: true, ...json(ref('OverviewUpdate')) },
         responses: {
@@ -56,26 +69,20 @@ export const overviewOpenApi: WorkloadOpenApi = {
     OverviewUpdate: {
       type: 'object',
       additionalProperties: false,
-      required: ['game_name', 'description', 'release_date', 'developer', 'publisher', 'tags'],
+      required: OVERVIEW_REQUIRED,
+      description:
+        'A full replacement. `game_id` may be left out; when given it must equal the id in the path, or the answer is 400 naming `game_id`.',
       properties: {
-        game_id: { type: 'integer', description: 'optional; must equal the path id' },
-        game_name: { type: 'string', minLength: 1, maxLength: 200 },
-        description: { type: 'string', maxLength: 10000 },
-        release_date: { type: 'string', format: 'date' },
-        developer: { type: 'string', minLength: 1, maxLength: 200 },
-        publisher: { type: 'string', minLength: 1, maxLength: 200 },
-        tags: { type: 'array', maxItems: 32, items: { type: 'string', minLength: 1, maxLength: 64 } },
+        game_id: { ...GAME_ID, description: 'optional; must equal the id in the path (400 otherwise)' },
+        ...OVERVIEW_FIELDS,
       },
     },
+    // Not an allOf of OverviewUpdate: one closed object states exactly what a record holds.
     OverviewRecord: {
-      allOf: [
-        ref('OverviewUpdate'),
-        {
-          type: 'object',
-          required: ['game_id'],
-          properties: { game_id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
-        },
-      ],
+      type: 'object',
+      additionalProperties: false,
+      required: ['game_id', ...OVERVIEW_REQUIRED],
+      properties: { game_id: GAME_ID, ...OVERVIEW_FIELDS },
     },
   },
 };

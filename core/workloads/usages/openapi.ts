@@ -1,6 +1,12 @@
 import { errorResponse as error, json, ref, unavailableResponse as unavailable } from '../openapi-parts.ts';
 import type { WorkloadOpenApi } from '../workload.ts';
 
+const USAGE_FIELDS = {
+  patientId: { type: 'string', minLength: 1, maxLength: 64 },
+  timestamp: { type: 'string', minLength: 1, maxLength: 128 },
+  medication: { type: 'string', minLength: 1, maxLength: 256 },
+};
+
 export const usagesOpenApi: WorkloadOpenApi = {
   paths: {
     '/api/usages': {
@@ -38,12 +44,14 @@ export const usagesOpenApi: WorkloadOpenApi = {
       type: 'object',
       additionalProperties: false,
       required: ['patientId', 'timestamp', 'medication'],
-      properties: {
-        patientId: { type: 'string', minLength: 1, maxLength: 64 },
-        timestamp: { type: 'string', minLength: 1, maxLength: 128 },
-        medication: { type: 'string', minLength: 1, maxLength: 256 },
-      },
+      properties: USAGE_FIELDS,
     },
-    Usage: { allOf: [ref('UsageInput'), { type: 'object', required: ['id'], properties: { id: ref('UsageId') } }] },
+    // Not an allOf of UsageInput: its additionalProperties:false would refuse the id.
+    Usage: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'patientId', 'timestamp', 'medication'],
+      properties: { id: ref('UsageId'), ...USAGE_FIELDS },
+    },
   },
 };

@@ -10,13 +10,16 @@ function field(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(value) || value === '' || value === 'null' ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-/** Headers as the published Atelier files spell them (camelCase foreign keys in styles, photos and skus). */
+/**
+ * Headers as the published Atelier files spell them (camelCase foreign keys in styles, photos and skus);
+ * product.csv carries the API's campus and timestamps as three more columns, which the importer reads when present.
+ */
 const FILES = [
   [
     'product.csv',
     'products',
-    'id,name,slogan,description,category,default_price',
-    ['id', 'name', 'slogan', 'description', 'category', 'default_price'],
+    'id,name,slogan,description,category,default_price,campus,created_at,updated_at',
+    ['id', 'name', 'slogan', 'description', 'category', 'default_price', 'campus', 'created_at', 'updated_at'],
   ],
   ['features.csv', 'features', 'id,product_id,feature,value', ['id', 'product_id', 'feature', 'value']],
   [

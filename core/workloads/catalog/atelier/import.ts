@@ -58,7 +58,7 @@ async function* readTable<T extends { id: number }>(
     throw new Error(`${spec.file}: no readable header line`);
   }
   const header = first.value.fields.map(canonicalColumn);
-  const positions = spec.columns.map((column) => header.indexOf(column));
+  const positions = [...spec.columns, ...(spec.optionalColumns ?? [])].map((column) => header.indexOf(column));
   const missing = spec.columns.filter((_, i) => positions[i]! < 0);
   if (missing.length > 0) {
     throw new Error(`${spec.file}: missing column(s) ${missing.join(', ')} (header: ${first.value.raw})`);
@@ -86,7 +86,7 @@ async function* readTable<T extends { id: number }>(
       continue;
     }
     const converted = spec.convert(
-      positions.map((p) => record.fields[p]!),
+      positions.map((p) => (p < 0 ? undefined : record.fields[p]!)),
       parents,
     );
     if (converted.reason !== undefined) {

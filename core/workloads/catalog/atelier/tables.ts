@@ -1,4 +1,5 @@
 import { MAX_ID } from '../../../validation.ts';
+import { ATELIER_PRODUCT_DEFAULTS, isoTimestamp } from '../product-fields.ts';
 import type { FeatureRow, PhotoRow, ProductRow, RelatedRow, SkuRow, StyleRow } from '../types.ts';
 import type { IdSet } from './id-set.ts';
 
@@ -16,7 +17,9 @@ export interface TableSpec<T extends { id: number }> {
   file: string;
   table: 'products' | 'features' | 'styles' | 'photos' | 'skus' | 'related';
   columns: readonly string[];
-  convert(values: string[], parents: ParentIds): Converted<T>;
+  /** Columns a file may lack (the published product.csv has none of them): their values are then undefined. */
+  optionalColumns?: readonly string[];
+  convert(values: (string | undefined)[], parents: ParentIds): Converted<T>;
 }
 
 /** Header spellings seen in the published files and their variants: case, underscores, camelCase. */
@@ -37,6 +40,8 @@ const ALIASES: Record<string, string> = {
   defaultstyle: 'default_style',
   default: 'default_style',
   defaultprice: 'default_price',
+  createdat: 'created_at',
+  updatedat: 'updated_at',
   thumbnailurl: 'thumbnail_url',
   currentproductid: 'current_product_id',
   relatedproductid: 'related_product_id',
@@ -95,8 +100,15 @@ function text(value: string, column: string, maxChars: number): string {
   return value;
 }
 
-function converter<T>(build: (v: string[], parents: ParentIds) => T) {
-  return (values: string[], parents: ParentIds): Converted<T> => {
+function timestamp(value: string | undefined, column: 'created_at' | 'updated_at'): string {
+  if (value === undefined || value.trim() === '') return ATELIER_PRODUCT_DEFAULTS[column];
+  const normalized = isoTimestamp(value);
+  if (!normalized) throw new Reject(`bad value: ${column} "${value.slice(0, 40)}" is not an ISO 8601 timestamp`);
+  return normalized;
+}
+
+function converter<T>(build: (v: (string | undefined)[], parents: ParentIds) => T) {
+  return (values: (string | undefined)[], parents: ParentIds): Converted<T> => {
     try {
       return { row: build(values, parents) };
     } catch (err) {
@@ -113,13 +125,17 @@ export function atelierTables(maxFieldChars: number) {
     file: 'product.csv',
     table: 'products',
     columns: ['id', 'name', 'slogan', 'description', 'category', 'default_price'],
-    convert: converter(([rawId, name, slogan, description, category, defaultPrice]) => ({
+    optionalColumns: ['campus', 'created_at', 'updated_at'],
+    convert: converter(([rawId, name, slogan, description, category, defaultPrice, campus, created, updated]) => ({
       id: id(rawId!, 'id'),
+      campus: campus === undefined || campus.trim() === '' ? ATELIER_PRODUCT_DEFAULTS.campus : t(campus, 'campus'),
       name: t(name, 'name'),
       slogan: t(slogan, 'slogan'),
       description: t(description, 'description'),
       category: t(category, 'category'),
       default_price: price(defaultPrice!, 'default_price'),
+      created_at: timestamp(created, 'created_at'),
+      updated_at: timestamp(updated, 'updated_at'),
     })),
   };
   const features: TableSpec<FeatureRow> = {
