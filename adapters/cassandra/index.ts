@@ -1,2 +1,2 @@
 export { createCassandraBackend, type CassandraBackendConfig } from './cassandra-backend.ts';
-export { parseCassandraUrl, type ConsistencyLevel } from './cassandra-connection.ts';
+export { CONSISTENCY_LEVELS, parseCassandraUrl, type ConsistencyLevel } from './cassandra-connection.ts';

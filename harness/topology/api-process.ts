@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseApiEvent, type ApiEvent } from '../protocol/api-events.ts';
 import { killGroup, registerOwned } from '../provision/process-registry.ts';
+import type { ServerHost } from '../provision/index.ts';
 
 /** The CLI entry point, so the API runs as its own process (sampled apart from the load generator). */
 export const STOREBENCH_BIN = fileURLToPath(new URL('../../bin/storebench.mjs', import.meta.url));
@@ -24,6 +25,8 @@ export interface ApiProcessOptions {
   noMigrate?: boolean;
   /** Give up when the server does not listen within this many ms. Default 300 s (seeding memory at full scale). */
   startTimeoutMs?: number;
+  /** Run it on this host of a storebench network (its namespace, listening on its address) instead of loopback. */
+  host?: ServerHost;
 }
 
 export interface ApiProcess {
@@ -61,6 +64,7 @@ export function serveCommand(options: ApiProcessOptions, port: number): string[]
     String(port),
   ];
   if (options.url) args.push('--url', options.url);
+  if (options.host) args.push('--host', options.host.address);
   if (options.workers && options.workers > 1) args.push('--workers', String(options.workers));
   if (options.noMigrate !== false) args.push('--no-migrate');
   if (options.experimentRoutes) args.push('--experiment-routes');
@@ -80,7 +84,12 @@ export function serveCommand(options: ApiProcessOptions, port: number): string[]
 export async function startApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
   const command = serveCommand(options, 0);
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, command.slice(1), {
+  const argv = [
+    ...(options.host ? ['ip', 'netns', 'exec', options.host.namespace] : []),
+    process.execPath,
+    ...command.slice(1),
+  ];
+  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_INSIGHT: '1' },
