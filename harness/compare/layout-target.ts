@@ -3,6 +3,7 @@ import { clearCache } from '../../adapters/redis-cache/index.ts';
 import { seededRandom, workload as workloadNamed } from '../../core/workloads/index.ts';
 import { driveStep, rateConnections, type StepObservations } from '../load/index.ts';
 import { pinTrees, signalGroups, type Placement } from '../placement/index.ts';
+import type { ServerHost } from '../provision/index.ts';
 import type { DatasetRecord, RunResult } from '../results/index.ts';
 import type { LoadTarget, OpenTarget } from '../runner/index.ts';
 import { mixFor } from '../scenario/index.ts';
@@ -28,6 +29,8 @@ export interface LayoutDatabase {
   url: string;
   /** Root pid of the server when it runs on this machine: sampled as the database. */
   pid?: number;
+  /** Root pids of every member of a cluster (else `pid` alone): sampled, paused and continued together. */
+  pids?: number[];
   /** The run started it: it may be stopped (SIGSTOP) between trials. */
   pausable?: boolean;
   /** Observations of the server over a window (JVM GC pauses, PostgreSQL wait events). */
@@ -44,6 +47,8 @@ export interface LayoutContext {
   /** The database (absent for memory, which seeds itself in each API process). */
   database?: LayoutDatabase;
   redisUrl?: string;
+  /** Hosts in network namespaces: where the API runs, and what makes this layout's delay the one in force. */
+  hosts?: { api: ServerHost; activate(): Promise<void> };
   /** Data sets seeded into the database, by workload; the memory backend's are filled in on first start. */
   seeded: Map<string, DatasetRecord>;
   placement: Placement;
@@ -70,18 +75,21 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
     backend: ctx.backend,
     experimentRoutes: scenario.slowFraction > 0,
     reportPauses: true,
+    ...(ctx.hosts && { host: ctx.hosts.api }),
     ...(ctx.database && { url: ctx.database.url }),
     ...(!ctx.database && {
       seedWorkloads: { workloads, scale: settings.scale, datasetSeed: settings.datasetSeed },
     }),
   };
   const dbPid = ctx.database?.pid;
-  const dbRoots = dbPid !== undefined && ctx.database?.pausable ? [dbPid] : [];
+  const dbPids = ctx.database?.pids ?? (dbPid !== undefined ? [dbPid] : []);
+  const dbRoots = ctx.database?.pausable ? dbPids : [];
   return {
     label,
     workloads,
     open: async (): Promise<OpenTarget> => {
       signalGroups(dbRoots, 'SIGCONT');
+      await ctx.hosts?.activate();
       // A cached layout starts cold: no values left by another backend or an earlier layout.
       if (topology.cache && ctx.redisUrl) await clearCache(ctx.redisUrl);
       let api: RunningTopology;
@@ -106,13 +114,16 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
       return {
         url: api.url,
         serverPids: () => api.rootPids(),
-        ...(dbPid !== undefined && { databasePids: () => [dbPid] }),
+        ...(dbPids.length > 0 && { databasePids: () => dbPids }),
         observe: async (window) => {
           const db = (await database?.observe?.(window)) ?? {};
           return { ...db, pauses: { ...db.pauses, api: api.pauses(window.fromMs, window.toMs) } };
         },
         pause: async () => signalGroups([...api.rootPids(), ...dbRoots], 'SIGSTOP'),
-        resume: async () => signalGroups([...dbRoots, ...api.rootPids()], 'SIGCONT'),
+        resume: async () => {
+          signalGroups([...dbRoots, ...api.rootPids()], 'SIGCONT');
+          await ctx.hosts?.activate();
+        },
         close: async () => {
           signalGroups(api.rootPids(), 'SIGCONT'); // a stopped process would not hear SIGTERM
           await api.stop();

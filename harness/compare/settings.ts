@@ -5,6 +5,13 @@ import type { ProvisionMode, ServerKind } from '../provision/index.ts';
 import type { CompareSettings, ScenarioRecord } from '../results/index.ts';
 import { DEFAULT_STEP_VALUES, parseScenario, type Scenario } from '../scenario/index.ts';
 import { SINGLE_PROCESS, topologyLabel, type Topology } from '../topology/index.ts';
+import {
+  dimensionsInputFromRecord,
+  dimensionsRecord,
+  layoutDimensions,
+  type LayoutDimensions,
+  type LayoutDimensionsInput,
+} from './layout-dimensions.ts';
 
 /**
  * The two presets of `storebench compare`. Both search each backend's max sustainable rate in 3
@@ -56,6 +63,8 @@ export interface ComparePlan {
   placement: 'pinned' | 'shared';
   /** The A/A calibration: this backend's first layout measured again under a twin label on this workload. */
   calibrate?: { backend: BackendName; workload: WorkloadName };
+  /** The network between hosts, the database layouts, the failure runs (layout-dimensions.ts). */
+  dimensions: LayoutDimensions;
 }
 
 /** What the user may set; anything absent comes from the preset (or from a previous run with `--from`). */
@@ -81,6 +90,8 @@ export interface ComparePlanInput {
   placement?: 'pinned' | 'shared';
   /** `BACKEND:WORKLOAD`, or `none`; default the control row (else the first backend) on the first workload, with 2+ trials. */
   calibrate?: string;
+  /** `--rtt`, `--hosts`, `--cluster`, `--fault*` as given (layout-dimensions.ts). */
+  dimensions?: LayoutDimensionsInput;
 }
 
 /** Validates the input and fills in the preset; throws a RangeError naming the bad field. */
@@ -139,7 +150,9 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     workloads as WorkloadName[],
     scenario.trials,
   );
+  const dimensions = layoutDimensions(input.dimensions ?? {}, workloads as WorkloadName[]);
   const settings: CompareSettings = {
+    ...dimensionsRecord(dimensions),
     scale,
     datasetSeed,
     provision,
@@ -162,6 +175,7 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     ...(input.profileWorkload !== undefined && { profileWorkload: input.profileWorkload as WorkloadName }),
     placement,
     ...(calibrate && { calibrate }),
+    dimensions,
   };
 }
 
@@ -199,6 +213,7 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       topologies: settings.topologies,
       ...(settings.placement && { placement: settings.placement }),
       ...(settings.calibrate && { calibrate: settings.calibrate }),
+      dimensions: dimensionsInputFromRecord(settings),
     }),
     backends: record.backends,
     workloads: record.workloads,
@@ -229,13 +244,14 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
   };
 }
 
-/** Later inputs win, field by field; scenario fields merge. */
+/** Later inputs win, field by field; scenario and dimension fields merge. */
 export function mergeInputs(...inputs: ComparePlanInput[]): ComparePlanInput {
   const merged: ComparePlanInput = {};
   for (const input of inputs) {
-    const { scenario, ...rest } = input;
+    const { scenario, dimensions, ...rest } = input;
     Object.assign(merged, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
     if (scenario) merged.scenario = { ...merged.scenario, ...scenario };
+    if (dimensions) merged.dimensions = { ...merged.dimensions, ...dimensions };
   }
   return merged;
 }

@@ -14,8 +14,8 @@ export interface FaultStepOptions {
   url: string;
   mix: LoadMix;
   rateRps: number;
-  /** What the rate is a fraction of (the target's measured max), for the record. */
-  maxRps: number;
+  /** What the rate is a fraction of (the target's measured max), for the record; null when unknown. */
+  maxRps: number | null;
   /** Unmeasured seconds before the measured window (the fault's clock starts after them). */
   warmupS: number;
   durationS: number;
@@ -153,7 +153,7 @@ export async function runFaultStep(options: FaultStepOptions): Promise<FaultRunR
     fault: faultLabel(fault),
     memberRole,
     rateRps: options.rateRps,
-    fraction: Math.round((options.rateRps / options.maxRps) * 100) / 100,
+    fraction: options.maxRps ? Math.round((options.rateRps / options.maxRps) * 100) / 100 : null,
     maxRps: options.maxRps,
     warmupS: options.warmupS,
     durationS: measurement.durationS,

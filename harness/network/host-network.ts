@@ -52,6 +52,8 @@ export interface HostNetwork {
   command(host: NetworkHost, argv: readonly string[]): string[];
   /** The delaying relay's pid while it runs (to pin it and to count its CPU as the network's). */
   relayPid(): number | undefined;
+  /** Whether the relay runs at real-time priority (undefined before it started). */
+  relayRealTime(): boolean | undefined;
   /** Packets the relay held so far (0 when it never ran). */
   relayPackets(): Promise<number>;
   /** Stops the relay, kills anything left in the hosts' namespaces, removes namespaces and links. */
@@ -256,6 +258,7 @@ export async function createHostNetwork(options: { hosts?: string[]; delay?: Lin
     },
     command: (host, argv) => (host.namespace === null ? [...argv] : ['ip', 'netns', 'exec', host.namespace, ...argv]),
     relayPid: () => relay?.pid,
+    relayRealTime: () => relay?.realTime,
     relayPackets: async () => (relay ? relay.packets() : 0),
     remove,
   };

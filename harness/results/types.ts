@@ -112,10 +112,10 @@ export interface FaultRunRecord {
   /** The member's role when it was hit (`seed`, `replica`, `primary`, `standby`, `server`). */
   memberRole: string;
   rateRps: number;
-  /** The rate as a fraction of `maxRps`. */
-  fraction: number;
-  /** The target's measured max sustainable rate (median of its trials) the fraction is of. */
-  maxRps: number;
+  /** The rate as a fraction of `maxRps` (null when the target had no measured max). */
+  fraction: number | null;
+  /** The target's measured max sustainable rate (median of its trials), null when none was measured. */
+  maxRps: number | null;
   warmupS: number;
   durationS: number;
   timeline: FaultTimelineSecond[];
@@ -222,6 +222,17 @@ export interface CompareSettings {
   placement?: 'pinned' | 'shared';
   /** The A/A calibration as `backend:workload`, or `none`. */
   calibrate?: string;
+  /** `--rtt` values (`loopback`, `0.5ms~0ms`), when not only loopback. */
+  rtt?: string[];
+  /** `--cluster` layouts (`cassandra:3:rf=3:cl=local_quorum`), when not only single servers. */
+  clusters?: string[];
+  /** `--fault` specs, and the steady step they run in. */
+  faults?: string[];
+  faultLoad?: number;
+  /** A fixed rate for the failure step instead of a fraction of each layout's max. */
+  faultRps?: number;
+  faultDurationS?: number;
+  faultWorkload?: string;
 }
 
 /** The machine and software the run used. */

@@ -2,6 +2,7 @@ export { startCassandraRing, type ClusterStartOptions } from './cassandra-ring.t
 export {
   clusterDescription,
   clusterLabel,
+  clusterSpec,
   layoutKind,
   MONGO_NO_REPLICA_SET,
   parseClusterLayout,

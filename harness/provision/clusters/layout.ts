@@ -89,6 +89,23 @@ export function parseClusterLayout(text: string): ClusterLayout {
   throw bad('expected single, cassandra:N[:rf=N][:cl=LEVEL] or postgres:standby[:sync][:reads=standby]');
 }
 
+/** The `--cluster` item that parses back to `layout` (recorded in run.json so a run can be repeated). */
+export function clusterSpec(layout: ClusterLayout): string {
+  switch (layout.kind) {
+    case 'single':
+      return 'single';
+    case 'cassandra-ring':
+      return `cassandra:${layout.nodes}:rf=${layout.replicationFactor}:cl=${layout.consistency.toLowerCase()}`;
+    case 'postgres-standby':
+      return [
+        'postgres:standby',
+        layout.synchronous ? 'sync' : 'async',
+        ...(layout.readsFromStandby ? ['reads=standby'] : []),
+        `failover=${layout.failoverAfterS}s`,
+      ].join(':');
+  }
+}
+
 /** For labels: `single`, `ring3`, `ring3 rf2 one`, `standby-async`, `standby-sync reads-standby`. */
 export function clusterLabel(layout: ClusterLayout): string {
   switch (layout.kind) {
