@@ -1,18 +1,8 @@
 import { LatencyHistogram, type RequestOutcome } from '../load/index.ts';
+import type { FaultTimelineSecond } from '../results/index.ts';
 
-/** One second of a steady step, by when its requests were due. */
-export interface TimelineSecond {
-  /** Seconds from the start of the measured window (negative during warm-up). */
-  second: number;
-  /** Requests due in this second. */
-  requests: number;
-  ok: number;
-  /** Failed requests by class: the status code (`503`), `timeout`, `socket`, `notSent`. */
-  errors: Record<string, number>;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
+/** One second of a steady step, by when its requests were due (the shape run.json records). */
+export type TimelineSecond = FaultTimelineSecond;
 
 /**
  * Buckets every request of a step by the second it was due in (so a stall shows as latency in the

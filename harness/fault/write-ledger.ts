@@ -1,25 +1,12 @@
 import type { Backend } from '../../core/backend.ts';
 import type { LoadMix, MixRequest } from '../../core/workloads/index.ts';
+import type { ReadBackRecord } from '../results/index.ts';
 
 /** The writes whose ids the ledger can tell: created usages and created overview records. */
 export type LedgerKind = 'usage' | 'overview';
 
-/** What reading every acknowledged write back found. */
-export interface ReadBackResult {
-  /** Writes answered 2xx (a create acknowledged to its client). */
-  acknowledged: number;
-  /** Of those, read back now. */
-  found: number;
-  /** Acknowledged and not there: the figure that must be 0. */
-  lost: number;
-  /** Up to 20 lost ids, `usage:123`, `overview:456`. */
-  lostSample: string[];
-  /** Reads that kept failing (the database could not answer): neither found nor lost. */
-  unreadable: number;
-  /** Acknowledged creates a later DELETE may have removed (sent, whatever its answer): not checked. */
-  deletedAfter: number;
-  seconds: number;
-}
+/** What reading every acknowledged write back found (the shape run.json records). */
+export type ReadBackResult = ReadBackRecord;
 
 /**
  * Every write acknowledged to a client during a run, by id: usages return their id in the 201 body,

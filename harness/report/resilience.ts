@@ -65,25 +65,17 @@ function timelineChart(run: RunResult, fault: FaultRunRecord): ChartConfiguratio
       { borderColor: colour, yAxisID: 'y', stepped: 'before' },
     ),
     line('failed requests/s', perSecond(errorsOf), { borderColor: '#dc2626', yAxisID: 'y', stepped: 'before' }),
-    line(
-      'p99 (ms)',
-      perSecond((s) => Math.max(0.1, s.p99Ms), answered),
-      {
-        stepped: 'before',
-        borderColor: '#7c3aed',
-        borderDash: [6, 3],
-        yAxisID: 'latency',
-      },
-    ),
-    line(
-      'p50 (ms)',
-      perSecond((s) => Math.max(0.1, s.p50Ms), answered),
-      {
-        stepped: 'before',
-        borderColor: '#a78bfa',
-        borderDash: [2, 3],
-        yAxisID: 'latency',
-      },
+    ...(['p99Ms', 'p50Ms'] as const).map((p, i) =>
+      line(
+        `${p.slice(0, 3)} (ms)`,
+        perSecond((s) => Math.max(0.1, s[p]), answered),
+        {
+          stepped: 'before',
+          borderColor: ['#7c3aed', '#a78bfa'][i]!,
+          borderDash: i === 0 ? [6, 3] : [2, 3],
+          yAxisID: 'latency',
+        },
+      ),
     ),
     ...fault.events.map((e, i) =>
       line(

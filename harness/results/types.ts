@@ -102,6 +102,23 @@ export interface FaultTimelineSecond {
   maxMs: number;
 }
 
+/** What reading every acknowledged write back found. */
+export interface ReadBackRecord {
+  /** Writes answered 2xx (a create acknowledged to its client). */
+  acknowledged: number;
+  /** Of those, read back. */
+  found: number;
+  /** Acknowledged and not there: the figure that must be 0. */
+  lost: number;
+  /** Up to 20 lost ids, `usage:123`, `overview:456`. */
+  lostSample: string[];
+  /** Reads that kept failing (the database could not answer): neither found nor lost. */
+  unreadable: number;
+  /** Acknowledged creates a later DELETE may have removed (sent, whatever its answer): not checked. */
+  deletedAfter: number;
+  seconds: number;
+}
+
 /** A steady step at a fraction of a target's measured max with a failure injected (--fault). */
 export interface FaultRunRecord {
   /** The target's label. */
@@ -132,15 +149,7 @@ export interface FaultRunRecord {
   requests: number;
   errors: Record<string, number>;
   /** Every acknowledged write read back through the adapter once the step ended. */
-  readBack: {
-    acknowledged: number;
-    found: number;
-    lost: number;
-    lostSample: string[];
-    unreadable: number;
-    deletedAfter: number;
-    seconds: number;
-  };
+  readBack: ReadBackRecord;
   note?: string;
 }
 

@@ -3,7 +3,8 @@ import cassandraDriver from 'cassandra-driver';
 import type { HostNetwork } from '../../network/index.ts';
 import { cassandra, cassandraLaunchSpec, prepareCassandraDir } from '../kinds/cassandra.ts';
 import { freeLoopbackPort } from '../ports.ts';
-import { clusterLabel, type ClusterLayout } from './layout.ts';
+import type { ClusterLayout } from './layout.ts';
+import { startMembers } from './launched-cluster.ts';
 import { LaunchedMember } from './launched-member.ts';
 import type { RunningCluster } from './types.ts';
 
@@ -85,11 +86,7 @@ export async function startCassandraRing(
   const log = options.log ?? (() => undefined);
   const prefix = options.hostPrefix ?? 'cassandra';
   const names = Array.from({ length: layout.nodes }, (_, i) => `node${i + 1}`);
-  const members: LaunchedMember[] = [];
-  const stop = async (): Promise<void> => {
-    await Promise.allSettled(members.map((m) => m.stop()));
-  };
-  try {
+  return startMembers(`${cassandra.name} ring of ${layout.nodes}`, async (members) => {
     const hosts = options.network
       ? await Promise.all(names.map((n) => options.network!.addHost(`${prefix}-${n}`)))
       : names.map((_, i) => ({ name: undefined, namespace: undefined, address: `127.0.0.${11 + i}` }));
@@ -136,30 +133,15 @@ export async function startCassandraRing(
     const query = `consistency=${layout.consistency}&replication_factor=${layout.replicationFactor}`;
     const url = `cassandra://${addresses.join(',')}:${nativePort}/datacenter1?${query}`;
     return {
-      kind: 'cassandra',
+      kind: 'cassandra' as const,
       layout,
-      label: clusterLabel(layout),
       url,
-      members,
       version: members[0]!.version(),
-      startupMs: Date.now() - started,
-      provisioner: 'local',
-      resettable: true,
-      dataDirs: members.map((m) => m.dataDir),
-      member: (name) => {
-        const member = members.find((m) => m.name === name);
-        if (!member) throw new RangeError(`no member "${name}" in the ring (${names.join(', ')})`);
-        return member;
-      },
-      pids: () => members.flatMap((m) => m.pid() ?? []),
+      started,
       // The others serve on: with RF 3 at QUORUM two replicas answer every request; hints wait for the lost one.
       afterMemberLost: async () => null,
       beforeHeal: async () => null,
       settle: async () => undefined,
-      stop,
     };
-  } catch (error) {
-    await stop();
-    throw new Error(`${cassandra.name} ring of ${layout.nodes}: ${(error as Error).message}`);
-  }
+  });
 }

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import pg from 'pg';
@@ -9,7 +7,7 @@ import { createHostNetwork } from '../../network/index.ts';
 import { REPO_ROOT } from '../index.ts';
 import { isAlive } from '../local/launch.ts';
 import { clusterLabel, parseClusterLayout, startCluster } from './index.ts';
-import { clusterSkipReason, memberDirs, namespacesOf, processesIn } from './leftovers.fixture.ts';
+import { assertMembersGone, clusterSkipReason, memberDirs, namespacesOf, processesIn } from './leftovers.fixture.ts';
 
 async function until(check: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -69,12 +67,7 @@ describe('postgres primary with a streaming standby', () => {
         } finally {
           await cluster.stop();
         }
-        assert.deepEqual(processesIn(dirs), [], 'no server left');
-        assert.deepEqual(
-          dirs.filter((d) => existsSync(`${tmpdir()}/${d}`)),
-          [],
-          'no data dir left',
-        );
+        assertMembersGone(dirs);
       } finally {
         await network.remove();
       }
@@ -127,11 +120,6 @@ async function interrupt(layout: string, at: 'ready' | 'started'): Promise<void>
   child.kill('SIGINT');
   assert.equal(await exited, 130, `exit code (stderr: ${stderr.slice(-2000)})`);
   assert.ok(await until(() => pids.every((p) => !isAlive(p)), 10_000), `servers ${pids.join(', ')} gone`);
-  assert.deepEqual(processesIn(dirs), [], 'nothing runs on the member dirs');
-  assert.deepEqual(
-    dirs.filter((d) => existsSync(`${tmpdir()}/${d}`)),
-    [],
-    'member dirs removed',
-  );
+  assertMembersGone(dirs);
   assert.deepEqual(namespacesOf(child.pid!), [], 'namespaces removed');
 }

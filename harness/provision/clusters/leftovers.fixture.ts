@@ -1,6 +1,7 @@
 // For the cluster and fault tests: what they need to run, and what a cluster may leave behind.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { netnsUnavailableReason } from '../../network/index.ts';
 import { missingForLocal } from '../index.ts';
@@ -42,4 +43,14 @@ export function namespacesOf(pid: number): string[] {
     .split('\n')
     .map((l) => l.split(' ')[0] ?? '')
     .filter((n) => n.startsWith(`storebench-${pid}-`));
+}
+
+/** No process runs on the member dirs and the dirs are gone. */
+export function assertMembersGone(dirs: string[]): void {
+  assert.deepEqual(processesIn(dirs), [], 'no server left on the member dirs');
+  assert.deepEqual(
+    dirs.filter((d) => existsSync(`${tmpdir()}/${d}`)),
+    [],
+    'no member dir left',
+  );
 }

@@ -14,7 +14,8 @@ import {
 } from '../kinds/postgres.ts';
 import { freeLoopbackPort } from '../ports.ts';
 import type { ClusterStartOptions } from './cassandra-ring.ts';
-import { clusterLabel, type ClusterLayout } from './layout.ts';
+import type { ClusterLayout } from './layout.ts';
+import { startMembers } from './launched-cluster.ts';
 import { LaunchedMember } from './launched-member.ts';
 import type { RunningCluster } from './types.ts';
 
@@ -68,12 +69,8 @@ export async function startPostgresStandby(
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const prefix = options.hostPrefix ?? 'postgres';
-  const members: LaunchedMember[] = [];
   let promoted = false;
-  const stop = async (): Promise<void> => {
-    await Promise.allSettled(members.map((m) => m.stop()));
-  };
-  try {
+  return startMembers('postgres primary+standby', async (members) => {
     const network = options.network;
     const [primaryHost, standbyHost] = network
       ? [await network.addHost(`${prefix}-primary`), await network.addHost(`${prefix}-standby`)]
@@ -200,22 +197,11 @@ export async function startPostgresStandby(
       `postgres://${auth}@${primaryAt.address}:${primaryAt.port},${standbyAt.address}:${standbyAt.port}` +
       `/storebench?${query}`;
     return {
-      kind: 'postgres',
+      kind: 'postgres' as const,
       layout,
-      label: clusterLabel(layout),
       url,
-      members,
       version: primary.version(),
-      startupMs: Date.now() - started,
-      provisioner: 'local',
-      resettable: true,
-      dataDirs: members.map((m) => m.dataDir),
-      member: (name) => {
-        const member = members.find((m) => m.name === name);
-        if (!member) throw new RangeError(`no member "${name}" (primary, standby)`);
-        return member;
-      },
-      pids: () => members.flatMap((m) => m.pid() ?? []),
+      started,
       afterMemberLost: async (name) => {
         await new Promise((r) => setTimeout(r, layout.failoverAfterS * 1000));
         const lostIsPrimary = (name === 'primary' && !promoted) || (name === 'standby' && promoted);
@@ -251,10 +237,6 @@ export async function startPostgresStandby(
           await new Promise((r) => setTimeout(r, 200));
         }
       },
-      stop,
     };
-  } catch (error) {
-    await stop();
-    throw new Error(`postgres primary+standby: ${(error as Error).message}`);
-  }
+  });
 }
