@@ -1,25 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { BulkLoader, WorkloadName, WorkloadStores } from './workloads/index.ts';
 
-export type { BulkLoader, WorkloadName } from './workloads/index.ts';
-
-/** Progress of a bulk load, reported every few thousand rows and once at the end of each table. */
-export interface LoadProgress {
-  table: string;
-  rows: number;
-  done: boolean;
-}
-
-export interface LoadOptions {
-  onProgress?: (progress: LoadProgress) => void;
-  signal?: AbortSignal;
-}
-
-/** What a bulk load did: rows written per table (the adapter's own table names) and wall time. */
-export interface LoadReport {
-  rows: Record<string, number>;
-  ms: number;
-}
+export type { BulkLoader, LoadOptions, LoadProgress, LoadReport, WorkloadName } from './workloads/index.ts';
 
 /**
  * The plug-in boundary: one per adapter, built by its factory (e.g. `createPostgresBackend`).

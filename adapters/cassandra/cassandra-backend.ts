@@ -101,6 +101,32 @@ export function createCassandraBackend(config: CassandraBackendConfig): Backend 
     ping: async () => {
       await session.execute('ping', { query: 'SELECT release_version FROM system.local', params: [] });
     },
+    /**
+     * After a bulk load: wait (up to 2 min) until no compaction is running, from the
+     * system_views.sstable_tasks virtual table (Cassandra 4.0+). Memtables are not flushed: that
+     * needs nodetool (JMX), and a data set that fits in them is never flushed during a short run.
+     */
+    settle: async () => {
+      const started = performance.now();
+      const deadline = Date.now() + 120_000;
+      let running = 0;
+      for (;;) {
+        const tasks = await session.execute('settle', {
+          query: 'SELECT kind FROM system_views.sstable_tasks',
+          params: [],
+        });
+        running = tasks.rowLength;
+        if (running === 0 || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      return [
+        running === 0
+          ? `waited ${seconds} s until no compaction ran`
+          : `${running} sstable task(s) still running after ${seconds} s`,
+        'memtables not flushed (no nodetool)',
+      ];
+    },
     serverVersion: async () =>
       withDeadline('serverVersion', operationTimeoutMs, async () => {
         const row = (

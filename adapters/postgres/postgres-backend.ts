@@ -87,6 +87,24 @@ export function createPostgresBackend(config: PostgresBackendConfig): Backend {
         );
         return Number(rows[0]!.bytes);
       }),
+    /**
+     * After a bulk load: a checkpoint (so the load's WAL is not flushed during the first measured
+     * steps) and VACUUM (ANALYZE) of every table (visibility map, planner statistics), timed.
+     */
+    settle: () =>
+      guarded('settle', () =>
+        withMaintenanceClient(resolved, async (client) => {
+          const timed = async (label: string, sql: string): Promise<string> => {
+            const started = performance.now();
+            await client.query(sql);
+            return `${label} ${((performance.now() - started) / 1000).toFixed(1)} s`;
+          };
+          return [
+            await timed('VACUUM (ANALYZE)', `VACUUM (ANALYZE) ${TABLES.map((t) => t.name).join(', ')}`),
+            await timed('CHECKPOINT', 'CHECKPOINT'),
+          ];
+        }),
+      ),
     serverVersion: () =>
       guarded('server version', async () => {
         const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');

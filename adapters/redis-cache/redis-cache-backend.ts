@@ -5,6 +5,7 @@ import { cachedCatalogStore } from './catalog-store.ts';
 import { cachedOverviewStore } from './overview-store.ts';
 import { ReadThrough, type CacheOutcome } from './read-through.ts';
 import { cacheClient, DEFAULT_PREFIX, unlinkPrefix } from './redis-cache-connection.ts';
+import { WORKLOAD_NAMES, type WorkloadStores } from '../../core/workloads/index.ts';
 
 /** Tuning for {@link withCache}. */
 export interface CacheOptions {
@@ -28,9 +29,11 @@ export function withCache(backend: Backend, redis: { url: string } | Redis, opti
   };
   const cache = new ReadThrough(client, prefix, options.ttlSeconds ?? 60, count);
 
+  // Every workload's store passes through; the ones worth caching are wrapped below.
+  const stores = Object.fromEntries(WORKLOAD_NAMES.map((w) => [w, backend[w]])) as WorkloadStores;
   return {
+    ...stores,
     name: `${backend.name}+redis`,
-    usages: backend.usages,
     load: backend.load,
     catalog: cachedCatalogStore(backend.catalog, cache),
     overview: cachedOverviewStore(backend.overview, cache),
@@ -41,6 +44,7 @@ export function withCache(backend: Backend, redis: { url: string } | Redis, opti
     },
     ping: () => backend.ping(),
     ...(backend.sizeOnDisk && { sizeOnDisk: backend.sizeOnDisk.bind(backend) }),
+    ...(backend.settle && { settle: backend.settle.bind(backend) }),
     serverVersion: async () => `${await backend.serverVersion()} + Redis`,
     instrument(registry: Registry) {
       counter = new Counter({

@@ -1,5 +1,4 @@
 import type { Router } from 'express';
-import type { Backend, LoadOptions, LoadReport } from '../backend.ts';
 import type { DatasetOptions, RowStream, Scale, ScaleName } from '../dataset/index.ts';
 import { countAtScale } from '../dataset/index.ts';
 import { catalogWorkload } from './catalog/index.ts';
@@ -9,6 +8,8 @@ import { usagesWorkload } from './usages/index.ts';
 import type { VerifyStep } from './verify-step.ts';
 import type {
   FileImport,
+  LoadOptions,
+  LoadReport,
   MixOptions,
   VerifyPlanOptions,
   WorkloadDescriptor,
@@ -42,6 +43,9 @@ export type BulkLoader = {
 /** Generated tables as row streams: synchronous batches (`batches()`) as well as async iteration. */
 export type GeneratedTables = { readonly [table: string]: () => RowStream<object> };
 
+/** What a workload descriptor uses of a backend: its stores and its bulk loader (a `Backend` is one). */
+export type WorkloadBackend = WorkloadStores & { readonly load: BulkLoader };
+
 /** A workload as the harness sees it: generic over every workload, no switch over names. */
 export interface Workload {
   readonly name: WorkloadName;
@@ -49,10 +53,10 @@ export interface Workload {
   readonly scales: Readonly<Record<ScaleName, number>>;
   readonly tables: Readonly<Record<string, readonly string[]>>;
   readonly clientIds: boolean;
-  router(backend: Backend): Router;
+  router(backend: WorkloadBackend): Router;
   dataset(options: DatasetOptions): GeneratedTables;
   rowCounts(options: DatasetOptions): Record<string, number>;
-  load(backend: Backend, data: WorkloadTables, options?: LoadOptions): Promise<LoadReport>;
+  load(backend: WorkloadBackend, data: WorkloadTables, options?: LoadOptions): Promise<LoadReport>;
   mix(options: MixOptions): LoadMix;
   verifyPlan(options: VerifyPlanOptions): VerifyStep[];
   readonly openapi: WorkloadOpenApi;
@@ -81,6 +85,9 @@ export function primaryCount(w: Workload, scale: Scale): number {
 export type {
   FileImport,
   FileImportOptions,
+  LoadOptions,
+  LoadProgress,
+  LoadReport,
   ImportedData,
   ImportedFile,
   MixOptions,

@@ -1,8 +1,25 @@
 import type { Router } from 'express';
-import type { LoadOptions, LoadReport } from '../backend.ts';
 import type { DatasetOptions, RowStream, ScaleName } from '../dataset/index.ts';
 import type { IdDistribution, LoadMix } from './load-mix.ts';
 import type { VerifyStep } from './verify-step.ts';
+
+/** Progress of a bulk load, reported every few thousand rows and once at the end of each table. */
+export interface LoadProgress {
+  table: string;
+  rows: number;
+  done: boolean;
+}
+
+export interface LoadOptions {
+  onProgress?: (progress: LoadProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** What a bulk load did: rows written per table (the adapter's own table names) and wall time. */
+export interface LoadReport {
+  rows: Record<string, number>;
+  ms: number;
+}
 
 /**
  * A workload's data: one method per table, each starting a fresh pass over that table's rows

@@ -11,6 +11,7 @@ import {
   runCompare,
 } from '../compare/index.ts';
 import { SERVER_KIND_NAMES } from '../provision/index.ts';
+import { buildWorkloadReports, formatFigure } from '../report/index.ts';
 import type { RunResult } from '../results/index.ts';
 import { SCENARIO_FLAG_HELP, ScenarioError } from '../scenario/index.ts';
 import { FLAG_HELP, UsageError } from './flags.ts';
@@ -21,17 +22,13 @@ const HELP = `usage: storebench compare [options]
 
 The main job: provisions every backend's database (Docker when an engine answers, else native
 servers on loopback), seeds identical data into each, checks every backend answers like the
-memory reference, drives a load ladder per workload, and writes results/<run-id>/ with run.json,
+memory reference, finds each one's max sustainable rate per workload, and writes results/<run-id>/ with run.json,
 steps.csv, charts/*.png, report.md and report.html.
 
 Defaults: every backend, every workload, scale ${d.scale}; each backend's max sustainable rate is
 searched in ${d.trials} interleaved trials (steps of ${d.stepDurationS} s after ${d.warmupS} s warm-up), reported as the median
 with an interval, and the control row is measured twice (A/A) to measure this machine's noise.
 
-  --trials N              independent trials per (backend, workload), interleaved (default ${d.trials})
-  --method search|ladder  search the max rate on a grid (default), or run --steps in order
-  --resolution F          search grid: neighbouring rates differ by F (default 0.19: four per doubling)
-  --search-start RPS      first rate of a backend's first trial (default 1000)
   --calibrate B:W|none    the A/A twin: backend B measured twice on workload W (default memory, first workload)
   --placement pinned|shared  own CPUs for the load generator and the system under test (default pinned)
   --full                  full scale, ${f.stepDurationS} s steps after ${f.warmupS} s warm-up; hours, not minutes
@@ -96,18 +93,13 @@ export async function run(argv: string[]): Promise<number> {
     const outcome = await runCompare(plan);
     const { result } = outcome;
     console.log(`\nrun ${result.runId}: ${result.steps.length} steps, ${result.datasets.length} data sets`);
-    for (const s of result.summary) {
-      const best =
-        s.maxSustainableRps === null
-          ? 'no step met the SLO'
-          : `${s.maxSustainableRps} RPS at ${s.atTarget} offered (p99 ${s.p99Ms} ms)${s.ceilingNotReached ? ', ceiling not reached' : ''}`;
-      console.log(`  ${s.backend.padEnd(10)} ${s.workload.padEnd(9)} ${best}`);
+    for (const w of outcome.report?.workloads ?? buildWorkloadReports(result)) {
+      console.log(`${w.workload}:`);
+      for (const r of w.ranking) console.log(`  ${r.displayName.padEnd(44)} ${formatFigure(r.figure, w.kind)}`);
+      console.log(`  recommended: ${w.recommendation.backend ?? 'none'} — ${w.recommendation.reason}`);
     }
     for (const skipped of result.skippedBackends ?? [])
       console.log(`  ${skipped.backend}: SKIPPED (${skipped.reason})`);
-    for (const w of outcome.report?.workloads ?? []) {
-      console.log(`recommended for ${w.workload}: ${w.recommendation.backend ?? 'none'} — ${w.recommendation.reason}`);
-    }
     console.log(`results: ${outcome.runDir}`);
     if (outcome.report) console.log(`report:  ${outcome.report.markdownPath}\n         ${outcome.report.htmlPath}`);
     return new Set(result.steps.map((s) => s.backend)).size > 0 ? 0 : 1;

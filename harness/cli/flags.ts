@@ -14,7 +14,7 @@ export class UsageError extends Error {
 export const FLAG_HELP = {
   workload: WORKLOAD_NAMES.join('|'),
   scale: `${SCALE_NAMES.join('|')}|COUNT (e.g. 250k, 1m; default ${DEFAULT_SCALE})`,
-  datasetSeed: '--dataset-seed N     seed of the data set generator (default 1): same seed and scale, same rows',
+  datasetSeed: '--dataset-seed N        seed of the data set generator (default 1): same seed and scale, same rows',
 };
 
 export function workloadFlag(raw: string | undefined, flag = '--workload'): Workload {

@@ -14,6 +14,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   verify: { summary: 'check that every backend answers like the memory reference', load: () => import('./verify.ts') },
   load: { summary: 'run a load ladder against a server', load: () => import('./load.ts') },
   compare: { summary: 'provision, seed, verify, load and report (the main job)', load: () => import('./compare.ts') },
+  calibrate: {
+    summary: "measure this machine's noise (A/A) and check a known difference is seen",
+    load: () => import('./calibrate.ts'),
+  },
   report: { summary: 'regenerate charts and reports from run.json', load: () => import('./report.ts') },
 };
 

@@ -6,6 +6,32 @@ export function twinLabel(label: string): string {
   return `${label} (A/A twin)`;
 }
 
+/** The label of the calibrated target with a known extra cost per request. */
+export function costLabel(label: string): string {
+  return `${label} (+cost)`;
+}
+
+/** Fraction of requests that carry the extra cost. */
+const COST_FRACTION = 0.05;
+
+/**
+ * A slow request class that should cut the target's capacity by about a third: at capacity C
+ * requests/s on its CPU, each request costs about 1/C s; adding half of that on average (a fraction
+ * f of requests busy for b ms, f * b = 0.5 / C) leaves 2/3 of the capacity. C is the target's first
+ * trial figure (or `fallbackRps` before it has one); the result is fixed once computed.
+ */
+export function knownCost(result: RunResult, label: string, workload: string, fallbackRps: number) {
+  let cost: { slowFraction: number; slowBusyMs: number } | undefined;
+  return (): { slowFraction: number; slowBusyMs: number } => {
+    if (cost) return cost;
+    const first = (result.trials ?? []).find((t) => t.backend === label && t.workload === workload && t.pass);
+    const capacity = first?.pass ?? fallbackRps;
+    const busyMs = Math.min(1000, Math.max(1, Math.round((0.5 / (COST_FRACTION * capacity)) * 1000)));
+    cost = { slowFraction: COST_FRACTION, slowBusyMs: busyMs };
+    return cost;
+  };
+}
+
 /**
  * The A/A calibration from the trials of a target and its twin on one workload: every trial's
  * passing rate, their spread (max / min - 1: how far the same system moves from trial to trial
@@ -23,7 +49,7 @@ export function calibrationRecord(result: RunResult, label: string, workload: st
   const sorted = [...values].sort((x, y) => x - y);
   const spread = sorted[0]! > 0 ? sorted[sorted.length - 1]! / sorted[0]! - 1 : 1;
   const rounded = Math.round(spread * 1000) / 1000;
-  return {
+  const record: CalibrationRecord = {
     labels: [label, twin],
     workload,
     values,
@@ -31,4 +57,16 @@ export function calibrationRecord(result: RunResult, label: string, workload: st
     noiseFloor: rounded,
     verdict: compareFigures(a, b, rounded).verdict === 'tie' ? 'tie' : 'different',
   };
+  const costly = headlineFigure(result.trials ?? [], costLabel(label), workload);
+  if (costly) {
+    const check = compareFigures(a, costly, rounded);
+    record.sensitivity = {
+      label: costLabel(label),
+      expectedRatio: 1.5,
+      ...(check.ratio !== null && { ratio: Math.round(check.ratio * 100) / 100 }),
+      verdict: check.verdict === 'a' ? 'faster' : check.verdict === 'b' ? 'slower' : 'tie',
+      reason: check.reason,
+    };
+  }
+  return record;
 }

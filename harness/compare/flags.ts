@@ -25,10 +25,6 @@ export const COMPARE_FLAG_OPTIONS = {
   'allow-reset': { type: 'boolean' },
   heap: { type: 'string' },
   'profile-workload': { type: 'string' },
-  trials: { type: 'string' },
-  method: { type: 'string' },
-  resolution: { type: 'string' },
-  'search-start': { type: 'string' },
   placement: { type: 'string' },
   calibrate: { type: 'string' },
   rtt: { type: 'string' },
@@ -91,10 +87,6 @@ export function compareInputFromFlags(values: Values): ComparePlanInput {
       stopAfterFailedSteps: full.stopAfterFailedSteps,
     }),
     ...scenarioOverrides(values),
-    ...(num('trials') !== undefined && { trials: num('trials') }),
-    ...(text('method') && { method: text('method') }),
-    ...(num('resolution') !== undefined && { resolution: num('resolution') }),
-    ...(num('search-start') !== undefined && { searchStartRps: num('search-start') }),
   };
   for (const [field, value] of Object.entries(scenario)) {
     if (typeof value === 'number' && Number.isNaN(value)) throw new RangeError(`${field}: not a number`);

@@ -1,8 +1,9 @@
 import type { BackendName } from '../backends/index.ts';
 import { clearCache } from '../../adapters/redis-cache/index.ts';
 import { seededRandom, workload as workloadNamed } from '../../core/workloads/index.ts';
-import { driveStep, rateConnections, type StepObservations } from '../load/index.ts';
+import { driveStep, rateConnections } from '../load/index.ts';
 import { pinTrees, signalGroups, type Placement } from '../placement/index.ts';
+import type { DatabaseObserver } from '../observe/index.ts';
 import type { ServerHost } from '../provision/index.ts';
 import type { DatasetRecord, RunResult } from '../results/index.ts';
 import type { LoadTarget, OpenTarget } from '../runner/index.ts';
@@ -33,8 +34,8 @@ export interface LayoutDatabase {
   pids?: number[];
   /** The run started it: it may be stopped (SIGSTOP) between trials. */
   pausable?: boolean;
-  /** Observations of the server over a window (JVM GC pauses, PostgreSQL wait events). */
-  observe?(window: { fromMs: number; toMs: number }): Promise<StepObservations>;
+  /** What the harness watches of the server during steps (JVM GC pauses, PostgreSQL wait events). */
+  observer?: DatabaseObserver;
 }
 
 export interface LayoutContext {
@@ -44,6 +45,8 @@ export interface LayoutContext {
   topology: Topology;
   /** Only these workloads (the A/A twin measures one); default every workload of the plan. */
   workloads?: string[];
+  /** A known extra cost: this slow request class in the target's mix (sized when its first trial starts). */
+  cost?: () => { slowFraction: number; slowBusyMs: number };
   /** The database (absent for memory, which seeds itself in each API process). */
   database?: LayoutDatabase;
   redisUrl?: string;
@@ -73,7 +76,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
   // How every API process of this layout (and the profiled one) is started.
   const serve: Omit<ApiProcessOptions, 'workers' | 'cache'> = {
     backend: ctx.backend,
-    experimentRoutes: scenario.slowFraction > 0,
+    experimentRoutes: scenario.slowFraction > 0 || ctx.cost !== undefined,
     reportPauses: true,
     ...(ctx.hosts && { host: ctx.hosts.api }),
     ...(ctx.database && { url: ctx.database.url }),
@@ -87,6 +90,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
   return {
     label,
     workloads,
+    ...(ctx.cost && { scenario: ctx.cost }),
     open: async (): Promise<OpenTarget> => {
       signalGroups(dbRoots, 'SIGCONT');
       await ctx.hosts?.activate();
@@ -110,21 +114,27 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
         signalGroups(dbRoots, 'SIGSTOP');
         throw error;
       }
-      const database = ctx.database;
+      const observer = ctx.database?.observer;
+      await observer?.start();
       return {
         url: api.url,
         serverPids: () => api.rootPids(),
         ...(dbPids.length > 0 && { databasePids: () => dbPids }),
         observe: async (window) => {
-          const db = (await database?.observe?.(window)) ?? {};
+          const db = (await observer?.observe(window)) ?? {};
           return { ...db, pauses: { ...db.pauses, api: api.pauses(window.fromMs, window.toMs) } };
         },
-        pause: async () => signalGroups([...api.rootPids(), ...dbRoots], 'SIGSTOP'),
+        pause: async () => {
+          observer?.stop();
+          signalGroups([...api.rootPids(), ...dbRoots], 'SIGSTOP');
+        },
         resume: async () => {
           signalGroups([...dbRoots, ...api.rootPids()], 'SIGCONT');
           await ctx.hosts?.activate();
+          await observer?.start();
         },
         close: async () => {
+          observer?.stop();
           signalGroups(api.rootPids(), 'SIGCONT'); // a stopped process would not hear SIGTERM
           await api.stop();
           signalGroups(dbRoots, 'SIGSTOP');

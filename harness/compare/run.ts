@@ -9,9 +9,10 @@ import { newRunResult, writeRun, type RunResult } from '../results/index.ts';
 import { runScenario, type LoadTarget } from '../runner/index.ts';
 import { scenarioRecord } from '../scenario/index.ts';
 import type { ServerKind } from '../provision/index.ts';
+import { databaseObserver } from '../observe/index.ts';
 import { memoryLayoutProblem, topologyLabel } from '../topology/index.ts';
 import { VerifyMismatchError, type VerifyReport } from '../verify/index.ts';
-import { calibrationRecord, twinLabel } from './calibration.ts';
+import { calibrationRecord, costLabel, knownCost, twinLabel } from './calibration.ts';
 import {
   hostsModeOf,
   layoutRecord,
@@ -115,6 +116,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
   };
 
   const provisioned: Started[] = [];
+  const prepared: PreparedBackend[] = [];
   const { layouts: databaseLayouts, notes: layoutNotes } = planDatabaseLayouts(plan.backends, plan.dimensions);
   for (const note of layoutNotes) {
     result.notes.push(note);
@@ -143,7 +145,6 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
     }
 
     // 1. Servers and data, one database at a time; each is paused once ready.
-    const prepared: PreparedBackend[] = [];
     for (const layout of databaseLayouts) {
       try {
         prepared.push(await prepareBackend(plan, layout, result, provisioned, network, placement.systemUnderTest, log));
@@ -198,8 +199,12 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
           targets.push(first && faults ? faults.wrap(target, backend, cluster) : target);
           if (plan.calibrate?.backend === backend && !twinMade) {
             twinMade = true;
-            const twin = twinLabel(label);
-            targets.push(layoutTarget({ ...context, ...shared, label: twin, workloads: [plan.calibrate.workload] }));
+            const workloads = [plan.calibrate.workload];
+            targets.push(layoutTarget({ ...context, ...shared, label: twinLabel(label), workloads }));
+            if (plan.calibrate.sensitivity) {
+              const cost = knownCost(result, label, plan.calibrate.workload, plan.scenario.searchStartRps);
+              targets.push(layoutTarget({ ...context, ...shared, label: costLabel(label), workloads, cost }));
+            }
           }
           first = false;
         }
@@ -246,6 +251,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
       if (record) result.calibration = record;
     }
   } finally {
+    for (const p of prepared) await p.database?.observer?.close();
     // A paused server would not hear its stop signal.
     for (const started of provisioned) signalGroups(started.pids(), 'SIGCONT');
     await Promise.allSettled(provisioned.map((started) => started.stop()));
@@ -318,11 +324,20 @@ async function prepareBackend(
         (pids.length === 0 ? '; with no pid known here, any CPU it uses on this machine counts as interference' : ''),
     );
   }
+  // GC pauses or wait events of the first member (node1, the primary): the one every layout talks to first.
+  const watched = cluster.watchedEndpoint();
+  const observer = watched ? databaseObserver(watched) : undefined;
   return {
     backend,
     layout,
     cluster,
-    database: { url, ...(pids[0] !== undefined && { pid: pids[0] }), pids, pausable: owned },
+    database: {
+      url,
+      ...(pids[0] !== undefined && { pid: pids[0] }),
+      pids,
+      pausable: owned,
+      ...(observer && { observer }),
+    },
     seeded: db.datasets,
   };
 }

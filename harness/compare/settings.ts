@@ -61,8 +61,11 @@ export interface ComparePlan {
   profileWorkload?: WorkloadName;
   /** CPU placement of the load generator and the system under test. */
   placement: 'pinned' | 'shared';
-  /** The A/A calibration: this backend's first layout measured again under a twin label on this workload. */
-  calibrate?: { backend: BackendName; workload: WorkloadName };
+  /**
+   * The A/A calibration: this backend's first layout measured again under a twin label on this
+   * workload; with `sensitivity`, also with a known extra cost per request (`storebench calibrate`).
+   */
+  calibrate?: { backend: BackendName; workload: WorkloadName; sensitivity?: boolean };
   /** The network between hosts, the database layouts, the failure runs (layout-dimensions.ts). */
   dimensions: LayoutDimensions;
 }
@@ -90,6 +93,8 @@ export interface ComparePlanInput {
   placement?: 'pinned' | 'shared';
   /** `BACKEND:WORKLOAD`, or `none`; default the control row (else the first backend) on the first workload, with 2+ trials. */
   calibrate?: string;
+  /** Measure the calibrated target a third time with a known extra cost (it must come out slower). */
+  sensitivity?: boolean;
   /** `--rtt`, `--hosts`, `--cluster`, `--fault*` as given (layout-dimensions.ts). */
   dimensions?: LayoutDimensionsInput;
 }
@@ -150,6 +155,7 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     workloads as WorkloadName[],
     scenario.trials,
   );
+  if (calibrate && input.sensitivity) calibrate.sensitivity = true;
   const dimensions = layoutDimensions(input.dimensions ?? {}, workloads as WorkloadName[]);
   const settings: CompareSettings = {
     ...dimensionsRecord(dimensions),
@@ -159,7 +165,9 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     topologies,
     preset,
     placement,
-    calibrate: calibrate ? `${calibrate.backend}:${calibrate.workload}` : 'none',
+    calibrate: calibrate
+      ? `${calibrate.backend}:${calibrate.workload}${calibrate.sensitivity ? ':sensitivity' : ''}`
+      : 'none',
   };
   return {
     backends: backends as BackendName[],
@@ -187,14 +195,18 @@ function calibrationTarget(
   trials: number,
 ): ComparePlan['calibrate'] {
   if (given === 'none' || (given === undefined && trials < 2)) return undefined;
-  const [backend = backends.includes('memory') ? 'memory' : backends[0]!, workload = workloads[0]!] = given
+  const [backend = backends.includes('memory') ? 'memory' : backends[0]!, workload = workloads[0]!, extra] = given
     ? given.split(':')
     : [];
   if (!backends.includes(backend as BackendName))
     throw new RangeError(`calibrate: "${backend}" is not one of the compared backends`);
   if (!workloads.includes(workload as WorkloadName))
     throw new RangeError(`calibrate: "${workload}" is not one of the compared workloads`);
-  return { backend: backend as BackendName, workload: workload as WorkloadName };
+  return {
+    backend: backend as BackendName,
+    workload: workload as WorkloadName,
+    ...(extra === 'sensitivity' && { sensitivity: true }),
+  };
 }
 
 /**

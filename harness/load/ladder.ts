@@ -208,8 +208,8 @@ export function toStepResult(
 /**
  * Reasons to distrust a step because the load generator, not the server,
  * limited it: its own CPU near a full core, its event loop late by tens of
- * milliseconds, or a rate it did not deliver while the system under test
- * (server and database) had CPU to spare.
+ * milliseconds, or (with a connection pool set smaller than the rate needs) a
+ * rate it did not deliver while the system under test had CPU to spare.
  */
 export function generatorBottleneck(
   m: StepMeasurement,
@@ -228,7 +228,13 @@ export function generatorBottleneck(
   if (m.eventLoopDelayP99Ms > 50) {
     reasons.push(`load generator event loop delay p99 ${m.eventLoopDelayP99Ms.toFixed(1)} ms`);
   }
-  if (m.plan.kind === 'rate' && achievedRps < offeredRps * 0.95) {
+  // Only a pool smaller than the rate needs (set by hand) can be the generator's limit: with the default
+  // pool, connections run out only when the server answers slower than 100 ms, and that is the server.
+  if (
+    m.plan.kind === 'rate' &&
+    achievedRps < offeredRps * 0.95 &&
+    m.plan.connections < rateConnections(m.plan.target)
+  ) {
     const sut = resources.filter((r) => (r.role === 'server' || r.role === 'database') && r.samples > 1);
     if (sut.length > 0) {
       // "Busy": the server or the database runs, or waits to run, for at least 70% of the cores its

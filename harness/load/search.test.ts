@@ -59,7 +59,7 @@ describe('max-rate search', () => {
     assert.equal(result.fail, 2000);
   });
 
-  test('an invalid step is repeated, and counts as a miss when it stays invalid', async () => {
+  test('an invalid step is repeated; one that stays invalid ends the search, unfinished, saying why', async () => {
     const phases: string[] = [];
     const result = await findMaxRate({
       grid,
@@ -70,7 +70,23 @@ describe('max-rate search', () => {
     });
     assert.deepEqual(phases, ['1000:bracket', '1189:bracket', '1189:repeat', '1189:repeat']);
     assert.equal(result.pass, 1000);
-    assert.equal(result.fail, 1189);
+    assert.equal(result.fail, null, 'a rate that could not be measured is not a fail');
+    assert.equal(result.unfinished, true);
+    assert.match(result.invalid!, /^1189 RPS: interfered/);
+    // Invalid once, valid on its repeat: the repeat counts.
+    let first = true;
+    const recovered = await findMaxRate({
+      grid,
+      start: 1000,
+      warm: true,
+      confirm: false,
+      measure: async (rate) => {
+        const valid = rate !== 1189 || !first;
+        if (rate === 1189) first = false;
+        return step(rate, rate < 1414, valid);
+      },
+    });
+    assert.deepEqual([recovered.pass, recovered.fail, recovered.unfinished], [1189, 1414, false]);
   });
 
   test(

@@ -53,8 +53,10 @@ export interface SearchResult {
   fail: number | null;
   /** Every step run, in order (invalid and repeated ones included). */
   steps: StepResult[];
-  /** True when the bracket was not closed within maxSteps. */
+  /** True when the bracket was not closed: out of steps, or a step stayed invalid. */
   unfinished: boolean;
+  /** Why a step stayed invalid after its repeats, when that ended the search. */
+  invalid?: string;
 }
 
 /**
@@ -62,7 +64,9 @@ export interface SearchResult {
  * go up (by doublings when cold, one grid point when warm) until a step misses the SLO, down until
  * one meets it, bisect the bracket down to neighbouring grid points, then re-test the boundary
  * once. A step that misses sets the upper bound even above a step that met it (noise is resolved
- * conservatively); an invalid step is repeated, and counts as a miss if it stays invalid.
+ * conservatively). An invalid step (the load generator was the limit, another process took CPU) is
+ * repeated; one that stays invalid ends the search with what it knows: a rate the machine could not
+ * measure honestly is neither a pass nor a fail.
  */
 export async function findMaxRate(options: SearchOptions): Promise<SearchResult> {
   const grid = options.grid ?? DEFAULT_GRID;
@@ -75,6 +79,7 @@ export async function findMaxRate(options: SearchOptions): Promise<SearchResult>
   const outcomes = new Map<number, boolean[]>();
   let confirmations = options.confirm === false ? 0 : 1;
 
+  let invalid: string | undefined;
   const test = async (k: number, phase: NonNullable<StepResult['searchPhase']>): Promise<void> => {
     const rate = gridRate(grid, k);
     let step = await options.measure(rate, phase);
@@ -83,8 +88,8 @@ export async function findMaxRate(options: SearchOptions): Promise<SearchResult>
       step = await options.measure(rate, 'repeat');
       steps.push(step);
     }
-    const met = step.valid && step.slo.met;
-    outcomes.set(k, [...(outcomes.get(k) ?? []), met]);
+    if (!step.valid) invalid = `${rate} RPS: ${step.invalidReasons.join('; ')}`;
+    else outcomes.set(k, [...(outcomes.get(k) ?? []), step.slo.met]);
   };
   const bracket = (): { lo: number | null; hi: number | null } => {
     const fails = [...outcomes].filter(([, o]) => o.includes(false)).map(([k]) => k);
@@ -94,7 +99,7 @@ export async function findMaxRate(options: SearchOptions): Promise<SearchResult>
   };
 
   await test(Math.min(maxK, Math.max(minK, gridIndex(grid, options.start))), 'bracket');
-  while (steps.length < maxSteps) {
+  while (steps.length < maxSteps && invalid === undefined) {
     const { lo, hi } = bracket();
     if (lo === null) {
       if (hi! <= minK) break; // even the lowest rate misses
@@ -123,6 +128,7 @@ export async function findMaxRate(options: SearchOptions): Promise<SearchResult>
     pass: lo === null ? null : gridRate(grid, lo),
     fail: hi === null ? null : gridRate(grid, hi),
     steps,
-    unfinished: !closed,
+    unfinished: invalid !== undefined || !closed,
+    ...(invalid !== undefined && { invalid }),
   };
 }

@@ -13,6 +13,8 @@ export interface ServerEndpoint {
   startupMs?: number;
   /** The server's own log (local provisioner). */
   logFile?: string;
+  /** A JVM server's garbage-collection log, one line per pause with its end time in epoch ms (local provisioner). */
+  gcLog?: string;
 }
 
 /** How servers are obtained: `auto` picks docker when an engine answers, else local binaries. */
@@ -91,4 +93,18 @@ export interface ServerKindDescriptor<Name extends string = string> {
   missingForLocal(): string | null;
   /** Starts it natively in a fresh temp dir on a free loopback port (through local/launch.ts). */
   startLocal(options: ProvisionOptions): Promise<ProvisionedServer>;
+  /**
+   * Optional: what the harness can watch of a running server while a step runs (e.g. PostgreSQL's
+   * wait events). A JVM server's GC log needs nothing here: its endpoint names the file.
+   */
+  watch?(endpoint: ServerEndpoint): ServerWatcher;
+}
+
+/** A server watched during steps: started while it is measured, stopped before it is paused (a stopped server would hang a query). */
+export interface ServerWatcher {
+  start(): Promise<void>;
+  stop(): void;
+  close(): Promise<void>;
+  /** Database-side waits seen in a window: sessions per wait kind summed over the samples. */
+  waits(fromMs: number, toMs: number): Record<string, number>;
 }

@@ -129,7 +129,7 @@ async function renderSustainableChart(
   dir: string,
 ): Promise<ChartFile> {
   const rows = report.ranking.filter((r) => r.figure);
-  const labels = rows.map((r) => (r.isControl && !r.isTwin ? `${r.displayName} (control)` : r.displayName));
+  const labels = rows.map((r) => (r.isControl && !r.isCalibration ? `${r.displayName} (control)` : r.displayName));
   const colours = rows.map((r) => backendColour(r.backend));
   const unit = report.kind === 'rate' ? 'requests/s' : 'connections';
   const title = `${report.workload}: max sustainable ${report.kind === 'rate' ? 'rate' : 'concurrency'} under the SLO`;

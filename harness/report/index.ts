@@ -10,6 +10,8 @@ export {
 } from './charts.ts';
 export {
   buildWorkloadReports,
+  displayName,
+  formatFigure,
   skippedBackends,
   CONTROL_BACKEND,
   TIE_FRACTION,

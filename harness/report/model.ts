@@ -30,8 +30,8 @@ export interface BackendRow {
   /** What readers see: a stand-in is named as one (`MongoDB-wire stand-in (mongo-java-server)`). */
   displayName: string;
   isControl: boolean;
-  /** The A/A twin of the calibration: shown, never ranked against the others. */
-  isTwin: boolean;
+  /** A calibration row (the A/A twin, the control row with an extra cost): shown, never ranked against the others. */
+  isCalibration: boolean;
   /** A server that speaks a database's protocol without being it: ranked, never recommended. */
   standIn: string | null;
   steps: StepResult[];
@@ -129,7 +129,7 @@ export function standInOf(run: ReportRun, backend: string): string | null {
   return /^mongo-java-server/.test(version) ? 'mongo-java-server' : (version.split(/[ (]/)[0] ?? version);
 }
 
-const TWIN = / \(A\/A twin\)$/;
+const CALIBRATION = / \((A\/A twin|\+cost)\)$/;
 
 function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
   const steps = run.steps.filter((s) => s.workload === workload);
@@ -151,7 +151,7 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
       backend,
       displayName: displayName(run, backend),
       isControl: backend === CONTROL_BACKEND || backend.startsWith(`${CONTROL_BACKEND} `),
-      isTwin: TWIN.test(backend),
+      isCalibration: CALIBRATION.test(backend),
       standIn: standInOf(run, backend),
       steps: own,
       sustainable,
@@ -173,9 +173,9 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
     (b.figure?.median ?? -1) - (a.figure?.median ?? -1) ||
     (a.p99AtCommonMs ?? Infinity) - (b.p99AtCommonMs ?? Infinity) ||
     a.backend.localeCompare(b.backend);
-  const eligible = rows.filter((r) => !r.isControl && !r.isTwin && !r.standIn).sort(byMedian);
+  const eligible = rows.filter((r) => !r.isControl && !r.isCalibration && !r.standIn).sort(byMedian);
   const others = rows.filter((r) => !eligible.includes(r)).sort((a, b) => rank(a) - rank(b) || byMedian(a, b));
-  const control = rows.find((r) => r.isControl && !r.isTwin) ?? null;
+  const control = rows.find((r) => r.isControl && !r.isCalibration) ?? null;
   return {
     workload,
     kind,
@@ -184,7 +184,7 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
     ranking: [...eligible, ...others],
     recommendation: recommend(
       eligible,
-      rows.filter((r) => r.standIn && !r.isTwin),
+      rows.filter((r) => r.standIn && !r.isCalibration),
       control,
       kind,
       run.scenario.slo.p99Ms,
@@ -196,7 +196,7 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
 
 /** Order of the rows that are never recommended: stand-ins, then the twin, then the control row. */
 function rank(row: BackendRow): number {
-  return row.standIn ? 0 : row.isTwin ? 1 : 2;
+  return row.standIn ? 0 : row.isCalibration ? 1 : 2;
 }
 
 /** The causes recorded at each trial's failing rate, most frequent first (`cause ×n`). */

@@ -229,9 +229,9 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
     ],
     align: ['right', 'left', 'right', 'right', 'right', 'left', 'left', 'right', 'right', 'right'],
     rows: w.ranking.map((r) => {
-      const eligible = !r.isControl && !r.isTwin && !r.standIn;
-      const rankText = r.isTwin
-        ? 'A/A twin'
+      const eligible = !r.isControl && !r.isCalibration && !r.standIn;
+      const rankText = r.isCalibration
+        ? 'calibration'
         : r.isControl
           ? 'control'
           : r.standIn
@@ -243,7 +243,7 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
         [rankText],
         [
           {
-            text: r.isControl && !r.isTwin ? `${r.displayName} (control)` : r.displayName,
+            text: r.isControl && !r.isCalibration ? `${r.displayName} (control)` : r.displayName,
             strong: eligible && recommended.has(r.backend),
           },
         ],
@@ -365,6 +365,14 @@ function reproducibilityBlocks(run: ReportRun): Block[] {
           ? ` A/A: ${c.labels[0]} and ${c.labels[1]} on ${c.workload}, trial figures ${c.values.map(formatRps).join(', ')} RPS, spread ${Math.round(c.spread * 100)}%, verdict ${c.verdict}${c.verdict === 'tie' ? '' : ' (the same system called different: distrust this run)'}.`
           : '',
       ],
+      ...(c?.sensitivity
+        ? [
+            [
+              { text: 'Sensitivity: ', strong: true },
+              `${c.labels[0]} against ${c.sensitivity.label} (a known extra cost sized to cut capacity by a third): ${c.sensitivity.verdict === 'faster' ? 'found faster, as it must be' : `${c.sensitivity.verdict} (the method did not see a real difference: distrust its ties)`}${c.sensitivity.ratio === undefined ? '' : `, ratio ${c.sensitivity.ratio} (sized for ${c.sensitivity.expectedRatio})`}; ${c.sensitivity.reason}.`,
+            ] as Inline[],
+          ]
+        : []),
       [
         { text: 'Interference: ', strong: true },
         'every step samples the whole machine; a step in which processes outside the run took more than 10% of a core, or the load generator was the limit, is invalid, repeated, and never counted.',

@@ -165,8 +165,10 @@ export interface TrialRecord {
   fail: number | null;
   /** Steps this trial ran (repeats included). */
   steps: number;
-  /** The search ran out of steps before its bracket closed. */
+  /** The search ran out of steps, or ended on a step that stayed invalid, before its bracket closed. */
   unfinished?: boolean;
+  /** The step that stayed invalid and ended the search, with its reasons. */
+  invalid?: string;
 }
 
 /**
@@ -185,6 +187,21 @@ export interface CalibrationRecord {
   noiseFloor: number;
   /** The A/A verdict itself: a tie unless the method is broken or the machine misbehaved. */
   verdict: 'tie' | 'different';
+  /**
+   * The other half of a calibration (`storebench calibrate`): the same system with a known extra cost
+   * per request, sized to cut its capacity by a third, must be found slower (the method can see a
+   * real difference; a tie here means it cannot).
+   */
+  sensitivity?: {
+    label: string;
+    /** The capacity ratio the extra cost was sized for (1.5: a third less capacity). */
+    expectedRatio: number;
+    /** Median of the system without the cost / median with it. */
+    ratio?: number;
+    /** How the system without the cost came out against the one with it: `faster` is right. */
+    verdict: 'faster' | 'slower' | 'tie';
+    reason: string;
+  };
 }
 
 /** Preparation of one backend before measuring. */

@@ -105,7 +105,8 @@ async function measureTrial(
   workload: string,
   trial: number,
 ): Promise<void> {
-  const { scenario, result } = run;
+  const { result } = run;
+  const scenario = { ...run.scenario, ...target.scenario?.() };
   const ladder = scenarioLadder(scenario, workload);
   const unit = scenario.stepKind === 'rate' ? 'RPS' : 'conn';
   const label = scenario.trials > 1 ? `${target.label} trial ${trial}/${scenario.trials}` : target.label;
@@ -133,6 +134,8 @@ async function measureTrial(
       grid,
       start: warm ? median(earlier.map((t) => t.pass!)) : scenario.searchStartRps,
       warm,
+      // A warm search starts on the earlier trials' figure: that start re-tests their boundary already.
+      confirm: !warm,
       maxSteps: scenario.maxSearchSteps,
       measure: async (rate, phase) => {
         hooks.onStepStart?.({ index, count: 0, target: rate });
@@ -151,6 +154,7 @@ async function measureTrial(
       fail: search.fail,
       steps: steps.length,
       ...(search.unfinished && { unfinished: true }),
+      ...(search.invalid && { invalid: search.invalid }),
     };
   } else {
     ({ steps } = await runLadder({ ...ctx, ...ladder, ...hooks }));

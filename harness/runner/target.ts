@@ -1,4 +1,5 @@
 import type { StepObservations } from '../load/index.ts';
+import type { Scenario } from '../scenario/index.ts';
 
 /**
  * What the scenario runner loads: an API it can bring up, measure and take down again. `load`
@@ -10,6 +11,11 @@ export interface LoadTarget {
   readonly label: string;
   /** The workloads measured on this target (default: every workload of the scenario). */
   readonly workloads?: readonly string[];
+  /**
+   * Scenario fields this target measures with instead of the run's (e.g. a slow request class that
+   * only it carries), read before each of its trials.
+   */
+  scenario?(): Partial<Pick<Scenario, 'slowFraction' | 'slowBusyMs'>>;
   /** Brings the target up and says where it answers; throws when it cannot. */
   open(): Promise<OpenTarget>;
   /**

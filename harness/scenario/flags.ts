@@ -22,6 +22,11 @@ export const SCENARIO_FLAG_OPTIONS = {
   'read-back': { type: 'string' },
   profile: { type: 'string' },
   'profile-step': { type: 'string' },
+  method: { type: 'string' },
+  trials: { type: 'string' },
+  resolution: { type: 'string' },
+  'search-start': { type: 'string' },
+  'target-warmup': { type: 'string' },
 } as const;
 
 export const SCENARIO_FLAG_HELP = `  --kind rate|concurrency open model (offered RPS) or closed model (connections); default rate
@@ -40,7 +45,12 @@ export const SCENARIO_FLAG_HELP = `  --kind rate|concurrency open model (offered
                           API process serving it busy for --slow-ms of CPU (GET /experiment/busy)
   --slow-ms MS            CPU per slow request (default 50)
   --read-back F           write workloads: fraction of requests reading back what the run created
-  --profile doctor|flame  re-run one step (--profile-step, default the best step) under clinic`;
+  --profile doctor|flame  re-run one step (--profile-step, default the best step) under clinic
+  --method ladder|search  run --steps in order, or search the max sustainable rate on a grid (rate steps)
+  --trials N              independent trials per target and workload, interleaved across targets
+  --resolution F          search grid: neighbouring rates differ by F (default 0.19: four per doubling)
+  --search-start RPS      first rate of a target's first search (default 1000)
+  --target-warmup S       unmeasured warm-up per workload when a target first starts (compare; default 3)`;
 
 type FlagValues = Partial<Record<keyof typeof SCENARIO_FLAG_OPTIONS, string | string[] | undefined>>;
 
@@ -70,6 +80,11 @@ export function scenarioOverrides(values: FlagValues): Record<string, unknown> {
   set('read-back', 'readBackFraction');
   set('profile', 'profile', (v) => v);
   set('profile-step', 'profileStep');
+  set('method', 'method', (v) => v);
+  set('trials', 'trials');
+  set('resolution', 'resolution');
+  set('search-start', 'searchStartRps');
+  set('target-warmup', 'targetWarmupS');
   const maxIds = values['max-id'];
   if (Array.isArray(maxIds) && maxIds.length > 0) {
     o.maxIds = Object.fromEntries(

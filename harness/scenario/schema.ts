@@ -53,7 +53,7 @@ export const scenarioSchema = z
     /** Search: neighbouring grid rates differ by this fraction (default 2^(1/4) - 1, four rates per doubling). */
     resolution: z.number().min(0.02).max(1).default(DEFAULT_RESOLUTION),
     /** An unmeasured pass over every workload when a target first starts (JIT of the API and the database, caches), in seconds per workload. */
-    targetWarmupS: z.number().min(0).max(600).default(4),
+    targetWarmupS: z.number().min(0).max(600).default(3),
     /** Search: most steps one search may run. */
     maxSearchSteps: z.number().int().min(2).max(60).default(14),
     profile: z.enum(['none', 'doctor', 'flame']).default('none'),

@@ -1,5 +1,4 @@
-import type { LoadOptions, LoadReport } from '../../backend.ts';
-import type { WorkloadDescriptor } from '../workload.ts';
+import type { LoadOptions, LoadReport, WorkloadDescriptor } from '../workload.ts';
 import { openAtelierFiles } from './atelier/index.ts';
 import { CATALOG_SCALES, catalogDataset } from './dataset.ts';
 import { catalogMix } from './mix.ts';

@@ -1,6 +1,5 @@
-import type { LoadOptions, LoadReport } from '../../backend.ts';
 import { countAtScale } from '../../dataset/index.ts';
-import type { WorkloadDescriptor } from '../workload.ts';
+import type { LoadOptions, LoadReport, WorkloadDescriptor } from '../workload.ts';
 import { OVERVIEW_SCALES, overviewDataset } from './dataset.ts';
 import { overviewMix } from './mix.ts';
 import { overviewOpenApi } from './openapi.ts';

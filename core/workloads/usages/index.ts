@@ -1,6 +1,5 @@
-import type { LoadOptions, LoadReport } from '../../backend.ts';
 import { countAtScale } from '../../dataset/index.ts';
-import type { WorkloadDescriptor } from '../workload.ts';
+import type { LoadOptions, LoadReport, WorkloadDescriptor } from '../workload.ts';
 import { USAGE_SCALES, usagesDataset } from './dataset.ts';
 import { usagesMix } from './mix.ts';
 import { usagesOpenApi } from './openapi.ts';

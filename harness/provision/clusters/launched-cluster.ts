@@ -37,6 +37,7 @@ export async function startMembers(
         return member;
       },
       pids: () => members.flatMap((m) => m.pid() ?? []),
+      watchedEndpoint: () => members[0]?.endpoint(),
       stop,
     };
   } catch (error) {

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { isAlive, launch, type LaunchSpec } from '../local/launch.ts';
 import { killGroup, registerOwnedResource } from '../process-registry.ts';
-import type { ProvisionedServer } from '../types.ts';
+import type { ProvisionedServer, ServerEndpoint } from '../types.ts';
 import type { ClusterMember } from './types.ts';
 
 /**
@@ -55,6 +55,11 @@ export class LaunchedMember implements ClusterMember {
 
   pid(): number | undefined {
     return this.server?.endpoint.pid;
+  }
+
+  /** What the local provisioner reports about its current run (undefined while it is down). */
+  endpoint(): ServerEndpoint | undefined {
+    return this.server?.endpoint;
   }
 
   startupMs(): number {

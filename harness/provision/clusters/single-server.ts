@@ -67,6 +67,7 @@ export async function startSingleServer(
       return member;
     },
     pids: () => (pid === undefined ? [] : [pid]),
+    watchedEndpoint: () => endpoint,
     afterMemberLost: async () => null,
     beforeHeal: async () => null,
     settle: async () => undefined,

@@ -1,4 +1,5 @@
 import type { ServerKind } from '../kinds/index.ts';
+import type { ServerEndpoint } from '../types.ts';
 import type { ClusterLayout } from './layout.ts';
 
 /** One server of a cluster. */
@@ -43,6 +44,8 @@ export interface RunningCluster {
   member(name: string): ClusterMember;
   /** Pids of the members running now. */
   pids(): number[];
+  /** The endpoint of the member the harness watches during steps (GC log, wait events): the first one. */
+  watchedEndpoint(): ServerEndpoint | undefined;
   /**
    * What the cluster's failover does after it lost a member, played by the harness the way a
    * failover manager would (promote the standby after the configured delay); resolves to a sentence

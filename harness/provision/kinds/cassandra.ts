@@ -148,6 +148,8 @@ export function cassandraLaunchSpec(node: CassandraNodeOptions): Omit<LaunchSpec
       '-Xss256k',
       '-XX:+ExitOnOutOfMemoryError',
       ...CASSANDRA_JVM17_OPTIONS,
+      // One line per GC pause with its end in epoch ms: the harness says which step a pause fell into.
+      `-Xlog:gc:file=${join(dir, 'gc.log')}:timemillis:filecount=0`,
       `-Dcassandra.config=file://${yamlFile}`,
       `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
       `-Dcassandra.storagedir=${dir}`,
@@ -160,6 +162,7 @@ export function cassandraLaunchSpec(node: CassandraNodeOptions): Omit<LaunchSpec
       'org.apache.cassandra.service.CassandraDaemon',
     ],
     dir,
+    gcLog: join(dir, 'gc.log'),
     // stdout/stderr (JVM warnings, crashes); Cassandra's own log is logs/system.log.
     logFile: join(dir, 'stdout.log'),
     port: node.nativePort,

@@ -34,6 +34,8 @@ async function startLocalMongo(options: ProvisionOptions): Promise<ProvisionedSe
       `-Xmx${heap}`,
       '-XX:+UseG1GC',
       '-XX:+ExitOnOutOfMemoryError',
+      // One line per GC pause with its end in epoch ms: the harness says which step a pause fell into.
+      `-Xlog:gc:file=${join(dir, 'gc.log')}:timemillis:filecount=0`,
       '-cp',
       `${join(home, 'classes')}:${join(home, 'lib', '*')}`,
       'StorebenchMongoServer',
@@ -42,6 +44,7 @@ async function startLocalMongo(options: ProvisionOptions): Promise<ProvisionedSe
       `h2:${join(dir, 'mongo.mv')}`,
     ],
     dir,
+    gcLog: join(dir, 'gc.log'),
     logFile: join(dir, 'mongo.log'),
     probeUrl: url,
     endpointUrl: url,

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PostgresWaitSampler } from '../../observe/postgres-waits.ts';
 import pg from 'pg';
 import { INSTALL_HINT, onPath } from '../install-paths.ts';
 import { launch, type LaunchSpec } from '../local/launch.ts';
@@ -222,4 +223,5 @@ export const postgres: ServerKindDescriptor<'postgres'> = {
   missingForLocal: () =>
     postgresBinDir() ? null : `PostgreSQL server binaries (apt package postgresql): ${INSTALL_HINT}`,
   startLocal: startLocalPostgres,
+  watch: (endpoint) => new PostgresWaitSampler(endpoint.url),
 };

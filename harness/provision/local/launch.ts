@@ -11,6 +11,8 @@ export interface LaunchSpec {
   kind: ServerKindDescriptor<ServerKind>;
   command: string;
   args: string[];
+  /** The JVM's garbage-collection log (`-Xlog:gc`), for servers that run on a JVM. */
+  gcLog?: string;
   /** Temp dir holding all its data and its log; removed on stop unless `keepDir`. */
   dir: string;
   /** Leave `dir` on stop: the caller owns it (a node killed and started again on the same data). */
@@ -202,6 +204,7 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
       dataDir: spec.dir,
       startupMs: Date.now() - started,
       logFile: spec.logFile,
+      ...(spec.gcLog && { gcLog: spec.gcLog }),
     };
     if (spec.detached) {
       unregister();
