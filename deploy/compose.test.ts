@@ -43,7 +43,7 @@ describe('docker-compose.yml', () => {
       const listed = run(v1!, ['-f', COMPOSE_FILE, 'config', '--profiles']);
       assert.equal(listed.status, 0, listed.output);
       const profiles = listed.output.trim().split('\n').filter(Boolean);
-      assert.deepEqual(profiles.sort(), ['api', 'cassandra-ring', 'harness', 'mongo-rs']);
+      assert.deepEqual(profiles.sort(), ['api', 'cassandra-ring', 'harness', 'mongo-rs', 'postgres-standby']);
       for (const profile of [undefined, ...profiles]) {
         const args = ['-f', COMPOSE_FILE, ...(profile ? ['--profile', profile] : []), 'config', '-q'];
         const result = run(v1!, args);
@@ -68,7 +68,7 @@ describe('docker-compose.yml', () => {
       const result = run(v2!, [COMPOSE_FILE]);
       assert.equal(result.status, 0, result.output);
       const sets = [...result.output.matchAll(/^ok profiles=(\S+) /gm)].map((m) => m[1]);
-      assert.deepEqual(sets, ['(none)', 'api', 'cassandra-ring', 'harness', 'mongo-rs', '*']);
+      assert.deepEqual(sets, ['(none)', 'api', 'cassandra-ring', 'harness', 'mongo-rs', 'postgres-standby', '*']);
     });
 
     test('rejects a dependency on a service whose profile is off', { skip }, () => {

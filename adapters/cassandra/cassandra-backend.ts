@@ -2,14 +2,23 @@ import type { types } from 'cassandra-driver';
 import type { Backend } from '../../core/backend.ts';
 import { createCassandraBulkLoader, type BulkTuning } from './bulk-loader.ts';
 import { CassandraCatalogStore } from './catalog-store.ts';
-import { CassandraSession, CONSISTENCY_LEVELS, type ConsistencyLevel, withDeadline } from './cassandra-connection.ts';
+import {
+  CassandraSession,
+  CONSISTENCY_LEVELS,
+  type ConsistencyLevel,
+  parseCassandraUrl,
+  withDeadline,
+} from './cassandra-connection.ts';
 import { CassandraOverviewStore } from './overview-store.ts';
 import { keyspaceDdl, statements, TABLES, tableDdl } from './schema.ts';
 import { CassandraUsageStore } from './usage-store.ts';
 
 /** Options of `createCassandraBackend`; every timeout has a default so no request can hang. */
 export interface CassandraBackendConfig {
-  /** `cassandra://127.0.0.1:9042/datacenter1`: contact points (comma-separated) and the local datacenter. */
+  /**
+   * `cassandra://127.0.0.1:9042/datacenter1`: contact points (comma-separated) and the local datacenter;
+   * `?consistency=LEVEL&replication_factor=N` set the two options below when the config does not.
+   */
   url: string;
   /** Keyspace holding every table; default `storebench`. */
   keyspace?: string;
@@ -47,11 +56,12 @@ const DEFAULTS = {
 export function createCassandraBackend(config: CassandraBackendConfig): Backend {
   const keyspace = config.keyspace ?? DEFAULTS.keyspace;
   if (!/^[a-z][a-z0-9_]{0,47}$/.test(keyspace)) throw new TypeError(`cassandra: bad keyspace name "${keyspace}"`);
-  const replicationFactor = config.replicationFactor ?? DEFAULTS.replicationFactor;
+  const fromUrl = parseCassandraUrl(config.url);
+  const replicationFactor = config.replicationFactor ?? fromUrl.replicationFactor ?? DEFAULTS.replicationFactor;
   if (!(Number.isInteger(replicationFactor) && replicationFactor >= 1)) {
     throw new TypeError('cassandra: replicationFactor must be an integer >= 1');
   }
-  const consistency = config.consistency ?? DEFAULTS.consistency;
+  const consistency = config.consistency ?? fromUrl.consistency ?? DEFAULTS.consistency;
   if (!CONSISTENCY_LEVELS.includes(consistency)) throw new TypeError(`cassandra: unknown consistency ${consistency}`);
   const tuning: BulkTuning = { concurrency: config.concurrency ?? DEFAULTS.concurrency, groupRows: DEFAULTS.groupRows };
   if (!(Number.isInteger(tuning.concurrency) && tuning.concurrency >= 1)) {

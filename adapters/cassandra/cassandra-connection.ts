@@ -39,12 +39,35 @@ export interface ParsedUrl {
   hosts: string[];
   port: number;
   datacenter: string;
+  /** `?consistency=LOCAL_QUORUM`: the level the backend reads and writes at, unless its config says otherwise. */
+  consistency?: ConsistencyLevel;
+  /** `?replication_factor=3`: replicas per row when migrate() creates the keyspace, unless its config says otherwise. */
+  replicationFactor?: number;
 }
 
+/**
+ * `cassandra://host[:port][,host[:port]...]/<local datacenter>[?consistency=LEVEL&replication_factor=N]`:
+ * the query carries what a cluster's clients must agree on, so one URL configures every process.
+ */
 export function parseCassandraUrl(url: string): ParsedUrl {
-  const match = /^cassandra:\/\/([^/?#]+)\/([^/?#]+)\/?$/.exec(url);
+  const match = /^cassandra:\/\/([^/?#]+)\/([^/?#]+?)\/?(?:\?([^#]*))?$/.exec(url);
   if (!match) {
     throw new TypeError(`cassandra: bad url "${url}" (expected cassandra://127.0.0.1:9042/datacenter1)`);
+  }
+  const params = new URLSearchParams(match[3] ?? '');
+  for (const key of params.keys()) {
+    if (key !== 'consistency' && key !== 'replication_factor') {
+      throw new TypeError(`cassandra: unknown url parameter "${key}" (consistency, replication_factor)`);
+    }
+  }
+  const consistency = params.get('consistency')?.toUpperCase();
+  if (consistency !== undefined && !(CONSISTENCY_LEVELS as readonly string[]).includes(consistency)) {
+    throw new TypeError(`cassandra: url consistency must be one of ${CONSISTENCY_LEVELS.join(', ')}`);
+  }
+  const factor = params.get('replication_factor');
+  const replicationFactor = factor === null ? undefined : Number(factor);
+  if (replicationFactor !== undefined && !(Number.isInteger(replicationFactor) && replicationFactor >= 1)) {
+    throw new TypeError('cassandra: url replication_factor must be an integer >= 1');
   }
   let port = 9042;
   const hosts = match[1]!.split(',').map((hostPort) => {
@@ -53,7 +76,13 @@ export function parseCassandraUrl(url: string): ParsedUrl {
     if (givenPort) port = Number(givenPort);
     return host.replace(/^\[|\]$/g, '');
   });
-  return { hosts, port, datacenter: decodeURIComponent(match[2]!) };
+  return {
+    hosts,
+    port,
+    datacenter: decodeURIComponent(match[2]!),
+    ...(consistency !== undefined && { consistency: consistency as ConsistencyLevel }),
+    ...(replicationFactor !== undefined && { replicationFactor }),
+  };
 }
 
 /** `LOCAL_QUORUM` -> the driver's `types.consistencies.localQuorum`. */

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { QueryPool } from './postgres-hosts.ts';
 import type { CatalogStore, Product, ProductStyles, ProductSummary } from '../../core/workloads/catalog/index.ts';
 import { guarded } from './postgres-errors.ts';
 import { isInt4 } from './ids.ts';
@@ -56,7 +56,7 @@ const RELATED = {
 };
 
 export class PostgresCatalogStore implements CatalogStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: QueryPool) {}
 
   listProducts(page: number, count: number): Promise<ProductSummary[]> {
     return guarded('list products', async () => {

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { QueryPool } from './postgres-hosts.ts';
 import type { OverviewRecord, OverviewStore, OverviewUpdate } from '../../core/workloads/overview/index.ts';
 import { guarded } from './postgres-errors.ts';
 import { isInt4 } from './ids.ts';
@@ -24,12 +24,16 @@ function values(gameId: number, r: OverviewUpdate): unknown[] {
 }
 
 export class PostgresOverviewStore implements OverviewStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: QueryPool,
+    /** Where reads go: the same pool, or one that prefers a hot standby. */
+    private readonly reads: QueryPool = pool,
+  ) {}
 
   get(gameId: number): Promise<OverviewRecord | undefined> {
     if (!isInt4(gameId)) return Promise.resolve(undefined);
     return guarded('get overview', async () => {
-      const { rows } = await this.pool.query<OverviewRecord>({ ...GET, values: [gameId] });
+      const { rows } = await this.reads.query<OverviewRecord>({ ...GET, values: [gameId] });
       return rows[0];
     });
   }

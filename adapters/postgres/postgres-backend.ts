@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Backend } from '../../core/backend.ts';
 import { createBulkLoader } from './bulk-loader.ts';
 import { PostgresCatalogStore } from './catalog-store.ts';
-import { createServingPool, withMaintenanceClient } from './postgres-connection.ts';
+import { createServingPools, withMaintenanceClient } from './postgres-connection.ts';
 import { guarded } from './postgres-errors.ts';
 import { PostgresOverviewStore } from './overview-store.ts';
 import { migrateSchema, TABLES } from './schema.ts';
@@ -10,7 +10,11 @@ import { PostgresUsageStore } from './usage-store.ts';
 
 /** Tuning of `createPostgresBackend`; every field but `url` has a written-down default. */
 export interface PostgresBackendConfig {
-  /** `postgres://user:pass@127.0.0.1:5432/db` */
+  /**
+   * `postgres://user:pass@127.0.0.1:5432/db`; with a standby, libpq style:
+   * `postgres://user:pass@primary:5432,standby:5432/db?target_session_attrs=read-write[&reads=standby]`
+   * (writes follow a failover to whichever host is the primary; `reads=standby` reads from a hot standby).
+   */
   url: string;
   /** Connections in the serving pool (default 10). Bulk loads open their own connections. */
   poolSize?: number;
@@ -53,13 +57,14 @@ function resolveConfig(config: PostgresBackendConfig): z.output<typeof configSch
  */
 export function createPostgresBackend(config: PostgresBackendConfig): Backend {
   const resolved = resolveConfig(config);
-  const pool = createServingPool(resolved);
+  const pools = createServingPools(resolved);
+  const pool = pools.writes;
   let closed: Promise<void> | undefined;
   return {
     name: 'postgres',
-    usages: new PostgresUsageStore(pool),
-    catalog: new PostgresCatalogStore(pool),
-    overview: new PostgresOverviewStore(pool),
+    usages: new PostgresUsageStore(pool, pools.reads),
+    catalog: new PostgresCatalogStore(pools.reads),
+    overview: new PostgresOverviewStore(pool, pools.reads),
     load: createBulkLoader(resolved),
     migrate: () => guarded('migrate', () => withMaintenanceClient(resolved, (client) => migrateSchema(client))),
     reset: () =>
@@ -111,6 +116,6 @@ export function createPostgresBackend(config: PostgresBackendConfig): Backend {
         // "15.18 (Debian 15.18-0+deb12u1)" -> "PostgreSQL 15.18", with what a commit waits for: results show durability.
         return `PostgreSQL ${version.split(' ')[0]} (fsync ${fsync}, synchronous_commit ${synchronous_commit})`;
       }),
-    close: () => (closed ??= pool.end()),
+    close: () => (closed ??= pools.end()),
   };
 }

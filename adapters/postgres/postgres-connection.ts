@@ -1,8 +1,9 @@
 import pg from 'pg';
+import { chooseServer, HostRouter, parsePostgresHosts, type QueryPool } from './postgres-hosts.ts';
 
 /** Where and how to connect, resolved once from the backend's config with its defaults. */
 export interface ConnectionSettings {
-  /** `postgres://user:pass@127.0.0.1:5432/db` */
+  /** `postgres://user:pass@127.0.0.1:5432/db`, or several hosts libpq style (postgres-hosts.ts). */
   url: string;
   /** Connections in the serving pool. */
   poolSize: number;
@@ -16,10 +17,18 @@ export interface ConnectionSettings {
   applicationName: string;
 }
 
-/** The pool that serves API requests: sized, with connection and statement timeouts. */
-export function createServingPool(config: ConnectionSettings): pg.Pool {
+/** The pools that serve API requests: writes go to the primary, reads where the URL says. */
+export interface ServingPools {
+  writes: QueryPool;
+  /** The same as `writes` unless the URL says `reads=standby`. */
+  reads: QueryPool;
+  end(): Promise<void>;
+}
+
+/** One sized pool to one server, with connection and statement timeouts. */
+function createPool(config: ConnectionSettings, url: string): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: config.url,
+    connectionString: url,
     max: config.poolSize,
     connectionTimeoutMillis: config.connectionTimeoutMs,
     idleTimeoutMillis: 30_000,
@@ -37,6 +46,41 @@ export function createServingPool(config: ConnectionSettings): pg.Pool {
 }
 
 /**
+ * The serving pools. One host: one pool, as before. Several hosts (a primary and its standbys):
+ * a pool per host, used through HostRouters that follow a failover.
+ */
+export function createServingPools(config: ConnectionSettings): ServingPools {
+  const hosts = parsePostgresHosts(config.url);
+  if (hosts.hosts.length === 1 && hosts.targetSessionAttrs === 'any' && hosts.reads === 'primary') {
+    const pool = createPool(config, hosts.urlOf(0));
+    return { writes: pool, reads: pool, end: () => pool.end() };
+  }
+  const pools = new Map<number, pg.Pool>();
+  const poolOf = (index: number): pg.Pool => {
+    let pool = pools.get(index);
+    if (!pool) pools.set(index, (pool = createPool(config, hosts.urlOf(index))));
+    return pool;
+  };
+  const probeTimeoutMs = Math.min(1_000, config.connectionTimeoutMs);
+  const writes = new HostRouter(hosts, hosts.targetSessionAttrs, poolOf, probeTimeoutMs);
+  const reads = hosts.reads === 'standby' ? new HostRouter(hosts, 'prefer-standby', poolOf, probeTimeoutMs) : writes;
+  return {
+    writes,
+    reads,
+    end: async () => {
+      await Promise.all([...pools.values()].map((p) => p.end()));
+    },
+  };
+}
+
+/** The single-host URL maintenance work uses: the server writes go to. */
+async function maintenanceUrl(config: ConnectionSettings): Promise<string> {
+  const hosts = parsePostgresHosts(config.url);
+  if (hosts.hosts.length === 1) return hosts.urlOf(0);
+  return hosts.urlOf(await chooseServer(hosts, hosts.targetSessionAttrs, config.connectionTimeoutMs));
+}
+
+/**
  * A dedicated connection without a statement timeout, for migrate, reset and
  * bulk loads (COPY and index builds run longer than any request should).
  */
@@ -49,7 +93,7 @@ export async function withMaintenanceClient<T>(
     .map(([key, value]) => `-c ${key}=${value}`)
     .join(' ');
   const client = new pg.Client({
-    connectionString: config.url,
+    connectionString: await maintenanceUrl(config),
     connectionTimeoutMillis: config.connectionTimeoutMs,
     keepAlive: true,
     application_name: 'storebench-maintenance',

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { QueryPool } from './postgres-hosts.ts';
 import type { Usage, UsageInput, UsageStore } from '../../core/workloads/usages/index.ts';
 import { guarded } from './postgres-errors.ts';
 
@@ -20,7 +20,11 @@ function isUsageId(id: string): boolean {
 }
 
 export class PostgresUsageStore implements UsageStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: QueryPool,
+    /** Where reads go: the same pool, or one that prefers a hot standby. */
+    private readonly reads: QueryPool = pool,
+  ) {}
 
   record(usage: UsageInput): Promise<string> {
     // A single-statement INSERT commits before it returns: the id is only handed out once durable.
@@ -36,7 +40,7 @@ export class PostgresUsageStore implements UsageStore {
   get(id: string): Promise<Usage | undefined> {
     if (!isUsageId(id)) return Promise.resolve(undefined);
     return guarded('get usage', async () => {
-      const { rows } = await this.pool.query<{
+      const { rows } = await this.reads.query<{
         id: string;
         patient_id: string;
         recorded_at: string;

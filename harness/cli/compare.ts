@@ -44,6 +44,23 @@ ${SCENARIO_FLAG_HELP}
   --cache redis           put the Redis read-through cache in front of every backend
   --topologies LIST       measure several API layouts per backend, each labelled in the report, e.g.
                           1,4:round_robin,4:least_conn,4:least_conn:redis (instances[:policy][:redis][:wN])
+  --rtt LIST              the network between hosts, one layout per value: loopback (default: every process on
+                          127.0.0.1) or a round trip such as 0.5ms, 500us, 0.5ms~0.1ms (with jitter) or 0: the
+                          load generator, the API and every database server then run on hosts of their own
+                          (network namespaces joined by a router; needs root), e.g. --rtt loopback,0.5ms
+  --hosts loopback|netns  netns: hosts in namespaces even with no delay (the same as --rtt 0)
+  --cluster LIST          database layouts, one per value for the backends they fit: single (default),
+                          cassandra:3[:rf=N][:cl=LEVEL] (a ring; RF 3 and LOCAL_QUORUM by default),
+                          postgres:standby[:sync][:reads=standby][:failover=5s] (a streaming hot standby,
+                          promoted 5 s after the primary is lost). mongo has no replica sets here: the
+                          MongoDB-wire stand-in always runs as one server
+  --fault LIST            after the trials, one failure per database in a steady step: kill:<member>@<s>
+                          (kill -9) or partition:<member>@<s> (cut its link; needs --rtt/--hosts netns), with
+                          +<s> to restart or mend it that much later; members: node1..nodeN, primary, standby
+  --fault-load F          the steady step's rate as a fraction of the layout's measured max (default 0.5)
+  --fault-rps RPS         a fixed rate instead, the same for every layout
+  --fault-duration S      its length in seconds (default 30)
+  --fault-workload W      its workload (default usages when compared: every write id is read back)
   --provision MODE        auto | local | docker | external (default auto)
   ${SERVER_KIND_NAMES.map((k) => `--${k}-url URL`).join(', ')}
                           servers you run (with --provision external)

@@ -27,6 +27,14 @@ export const COMPARE_FLAG_OPTIONS = {
   'profile-workload': { type: 'string' },
   placement: { type: 'string' },
   calibrate: { type: 'string' },
+  rtt: { type: 'string' },
+  hosts: { type: 'string' },
+  cluster: { type: 'string' },
+  fault: { type: 'string' },
+  'fault-load': { type: 'string' },
+  'fault-rps': { type: 'string' },
+  'fault-duration': { type: 'string' },
+  'fault-workload': { type: 'string' },
   results: { type: 'string' },
   'run-id': { type: 'string' },
   'no-report': { type: 'boolean', default: false },
@@ -87,6 +95,16 @@ export function compareInputFromFlags(values: Values): ComparePlanInput {
     SERVER_KIND_NAMES.map((kind) => [kind, text(`${kind}-url`)] as const).filter(([, url]) => url !== undefined),
   );
   const datasetSeed = num('dataset-seed');
+  const dimensions = {
+    ...(text('rtt') && { rtt: list(text('rtt')!) }),
+    ...(text('hosts') && { hosts: text('hosts') }),
+    ...(text('cluster') && { clusters: list(text('cluster')!) }),
+    ...(text('fault') && { faults: list(text('fault')!) }),
+    ...(num('fault-load') !== undefined && { faultLoad: num('fault-load') }),
+    ...(num('fault-rps') !== undefined && { faultRps: num('fault-rps') }),
+    ...(num('fault-duration') !== undefined && { faultDurationS: num('fault-duration') }),
+    ...(text('fault-workload') && { faultWorkload: text('fault-workload') }),
+  };
   return {
     ...(values.full === true && { preset: 'full' as const, scale: full.scale }),
     ...(text('backends') && { backends: list(text('backends')!) }),
@@ -107,5 +125,6 @@ export function compareInputFromFlags(values: Values): ComparePlanInput {
     ...(text('run-id') && { runId: text('run-id') }),
     ...(values['no-report'] === true && { report: false }),
     ...(Object.keys(scenario).length > 0 && { scenario }),
+    ...(Object.keys(dimensions).length > 0 && { dimensions }),
   };
 }

@@ -4,6 +4,7 @@ import { seededRandom, workload as workloadNamed } from '../../core/workloads/in
 import { driveStep, rateConnections } from '../load/index.ts';
 import { pinTrees, signalGroups, type Placement } from '../placement/index.ts';
 import type { DatabaseObserver } from '../observe/index.ts';
+import type { ServerHost } from '../provision/index.ts';
 import type { DatasetRecord, RunResult } from '../results/index.ts';
 import type { LoadTarget, OpenTarget } from '../runner/index.ts';
 import { mixFor } from '../scenario/index.ts';
@@ -29,6 +30,8 @@ export interface LayoutDatabase {
   url: string;
   /** Root pid of the server when it runs on this machine: sampled as the database. */
   pid?: number;
+  /** Root pids of every member of a cluster (else `pid` alone): sampled, paused and continued together. */
+  pids?: number[];
   /** The run started it: it may be stopped (SIGSTOP) between trials. */
   pausable?: boolean;
   /** What the harness watches of the server during steps (JVM GC pauses, PostgreSQL wait events). */
@@ -47,6 +50,8 @@ export interface LayoutContext {
   /** The database (absent for memory, which seeds itself in each API process). */
   database?: LayoutDatabase;
   redisUrl?: string;
+  /** Hosts in network namespaces: where the API runs, and what makes this layout's delay the one in force. */
+  hosts?: { api: ServerHost; activate(): Promise<void> };
   /** Data sets seeded into the database, by workload; the memory backend's are filled in on first start. */
   seeded: Map<string, DatasetRecord>;
   placement: Placement;
@@ -73,19 +78,22 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
     backend: ctx.backend,
     experimentRoutes: scenario.slowFraction > 0 || ctx.cost !== undefined,
     reportPauses: true,
+    ...(ctx.hosts && { host: ctx.hosts.api }),
     ...(ctx.database && { url: ctx.database.url }),
     ...(!ctx.database && {
       seedWorkloads: { workloads, scale: settings.scale, datasetSeed: settings.datasetSeed },
     }),
   };
   const dbPid = ctx.database?.pid;
-  const dbRoots = dbPid !== undefined && ctx.database?.pausable ? [dbPid] : [];
+  const dbPids = ctx.database?.pids ?? (dbPid !== undefined ? [dbPid] : []);
+  const dbRoots = ctx.database?.pausable ? dbPids : [];
   return {
     label,
     workloads,
     ...(ctx.cost && { scenario: ctx.cost }),
     open: async (): Promise<OpenTarget> => {
       signalGroups(dbRoots, 'SIGCONT');
+      await ctx.hosts?.activate();
       // A cached layout starts cold: no values left by another backend or an earlier layout.
       if (topology.cache && ctx.redisUrl) await clearCache(ctx.redisUrl);
       let api: RunningTopology;
@@ -111,7 +119,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
       return {
         url: api.url,
         serverPids: () => api.rootPids(),
-        ...(dbPid !== undefined && { databasePids: () => [dbPid] }),
+        ...(dbPids.length > 0 && { databasePids: () => dbPids }),
         observe: async (window) => {
           const db = (await observer?.observe(window)) ?? {};
           return { ...db, pauses: { ...db.pauses, api: api.pauses(window.fromMs, window.toMs) } };
@@ -122,6 +130,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
         },
         resume: async () => {
           signalGroups([...dbRoots, ...api.rootPids()], 'SIGCONT');
+          await ctx.hosts?.activate();
           await observer?.start();
         },
         close: async () => {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVER_OF, type BackendName } from '../backends/index.ts';
 import { pinLoadGenerator, pinTrees, placementRecord, planPlacement, signalGroups } from '../placement/index.ts';
-import { ownedPids, provisionServers, type ProvisionedSet } from '../provision/index.ts';
+import { ownedPids, provisionServers } from '../provision/index.ts';
+import { clusterDescription, clusterLabel, startCluster, type RunningCluster } from '../provision/clusters/index.ts';
 import { renderReport, type RenderedReport } from '../report/index.ts';
 import { newRunResult, writeRun, type RunResult } from '../results/index.ts';
 import { runScenario, type LoadTarget } from '../runner/index.ts';
@@ -12,6 +13,16 @@ import { databaseObserver } from '../observe/index.ts';
 import { memoryLayoutProblem, topologyLabel } from '../topology/index.ts';
 import { VerifyMismatchError, type VerifyReport } from '../verify/index.ts';
 import { calibrationRecord, costLabel, knownCost, twinLabel } from './calibration.ts';
+import {
+  hostsModeOf,
+  layoutRecord,
+  planDatabaseLayouts,
+  RunNetwork,
+  type DatabaseLayout,
+  type HostsMode,
+} from './database-layouts.ts';
+import { FaultRuns } from './fault-runs.ts';
+import { targetLabel } from './layout-dimensions.ts';
 import { seedDatabase, settleDatabase, type SeededDatabase } from './database.ts';
 import { firstLine, layoutTarget, LayoutUnavailableError, type LayoutDatabase } from './layout-target.ts';
 import type { ComparePlan } from './settings.ts';
@@ -46,11 +57,25 @@ function storebenchVersion(): string {
 /** A backend that cannot be measured (no server, a server we may not wipe, seeding failed). */
 class BackendSkipped extends Error {}
 
-/** A backend whose server is up, seeded and settled (and paused until its layouts are measured). */
+/** A backend whose database (one server or a cluster) is up, seeded and settled (and paused until its layouts are measured). */
 interface PreparedBackend {
   backend: BackendName;
+  layout: DatabaseLayout;
+  cluster?: RunningCluster;
   database?: LayoutDatabase;
   seeded: SeededDatabase['datasets'];
+}
+
+/** Something the run started and stops at the end (a database, the Redis cache). */
+interface Started {
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+/** `cassandra ring3 (netns)`: a prepared database in messages. */
+function databaseLabel(layout: DatabaseLayout): string {
+  const cluster = layout.cluster.kind === 'single' ? '' : ` ${clusterLabel(layout.cluster)}`;
+  return `${layout.backend}${cluster}${layout.hosts === 'netns' ? ' (network hosts)' : ''}`;
 }
 
 /**
@@ -90,51 +115,98 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
     log(`compare: ${backend} SKIPPED: ${reason}`);
   };
 
-  const provisioned: ProvisionedSet[] = [];
+  const provisioned: Started[] = [];
   const prepared: PreparedBackend[] = [];
+  const { layouts: databaseLayouts, notes: layoutNotes } = planDatabaseLayouts(plan.backends, plan.dimensions);
+  for (const note of layoutNotes) {
+    result.notes.push(note);
+    log(`compare: ${note}`);
+  }
+  const faults = plan.dimensions.fault ? new FaultRuns(plan.dimensions.fault) : undefined;
+  let network: RunNetwork | undefined;
   try {
-    let redisUrl: string | undefined;
-    if (plan.settings.topologies.some((t) => t.cache)) {
-      const redis = await provisionServers(['redis'], provisionOptions(plan));
-      provisioned.push(redis);
-      redisUrl = redis.endpoints.redis?.url;
-      const pid = redis.endpoints.redis?.pid;
-      if (pid !== undefined && placement.mode === 'pinned') pinTrees([pid], placement.systemUnderTest);
+    if (plan.dimensions.rtt.some((r) => r.kind === 'netns')) {
+      network = await RunNetwork.create(placement);
+      log(`compare: hosts in network namespaces on ${network.network.subnet} (the load generator stays here)`);
     }
-
-    // 1. Servers and data, one backend at a time; each server is paused once ready.
-    for (const backend of plan.backends) {
-      try {
-        prepared.push(await prepareBackend(plan, backend, result, provisioned, placement.systemUnderTest, log));
-        await save();
-      } catch (error) {
-        if (!(error instanceof BackendSkipped)) throw error;
-        skip(backend, error.message);
+    const redisUrls = new Map<HostsMode, string>();
+    if (plan.settings.topologies.some((t) => t.cache)) {
+      for (const mode of new Set(plan.dimensions.rtt.map(hostsModeOf))) {
+        const host = mode === 'netns' ? await network!.network.addHost('redis') : undefined;
+        const redis = await provisionServers(['redis'], {
+          ...provisionOptions(plan),
+          ...(host && { mode: 'local' as const, host: { namespace: host.namespace!, address: host.address } }),
+        });
+        const pids = redis.servers.flatMap((s) => s.endpoint.pid ?? []);
+        provisioned.push({ pids: () => pids, stop: () => redis.stop() });
+        redisUrls.set(mode, redis.endpoints.redis!.url);
+        if (placement.mode === 'pinned') pinTrees(pids, placement.systemUnderTest);
       }
     }
 
-    // 2. The targets: every API layout of every prepared backend, and the A/A twin.
+    // 1. Servers and data, one database at a time; each is paused once ready.
+    for (const layout of databaseLayouts) {
+      try {
+        prepared.push(await prepareBackend(plan, layout, result, provisioned, network, placement.systemUnderTest, log));
+        await save();
+      } catch (error) {
+        if (!(error instanceof BackendSkipped)) throw error;
+        skip(databaseLabel(layout), error.message);
+      }
+    }
+
+    // 2. The targets: every API layout (topology, round trip) of every prepared database, and the A/A twin.
     const targets: LoadTarget[] = [];
-    const labelled = plan.settings.topologies.length > 1;
-    for (const { backend, database, seeded } of prepared) {
-      for (const topology of plan.settings.topologies) {
-        const label = labelled ? `${backend} ${topologyLabel(topology)}` : backend;
-        const problem = database ? null : memoryLayoutProblem(topology);
-        if (problem) {
-          result.notes.push(`${label} not measured: ${problem}`);
-          log(`compare: ${label}: not measured: ${problem}`);
-          continue;
-        }
-        const context = { plan, backend, topology, seeded, placement, result, verified, log };
-        const shared = { ...(database && { database }), ...(redisUrl && { redisUrl }) };
-        targets.push(layoutTarget({ ...context, ...shared, label }));
-        if (plan.calibrate?.backend === backend && topology === plan.settings.topologies[0]) {
-          const workloads = [plan.calibrate.workload];
-          targets.push(layoutTarget({ ...context, ...shared, label: twinLabel(label), workloads }));
-          if (plan.calibrate.sensitivity) {
-            const cost = knownCost(result, label, plan.calibrate.workload, plan.scenario.searchStartRps);
-            targets.push(layoutTarget({ ...context, ...shared, label: costLabel(label), workloads, cost }));
+    const { topologies } = plan.settings;
+    const rtts = plan.dimensions.rtt;
+    let twinMade = false;
+    for (const { backend, layout, cluster, database, seeded } of prepared) {
+      let first = true;
+      for (const topology of topologies) {
+        for (const rtt of rtts.filter((r) => hostsModeOf(r) === layout.hosts)) {
+          const label = targetLabel({
+            backend,
+            cluster: layout.cluster,
+            clustersOfBackend: layout.clustersOfBackend,
+            rtt,
+            rtts: rtts.length,
+            topology: topologyLabel(topology),
+            topologies: topologies.length,
+          });
+          const problem = database ? null : memoryLayoutProblem(topology);
+          if (problem) {
+            result.notes.push(`${label} not measured: ${problem}`);
+            log(`compare: ${label}: not measured: ${problem}`);
+            continue;
           }
+          const record = layoutRecord(label, layout, rtt, cluster);
+          (result.layouts ??= []).push(record);
+          const net = layout.hosts === 'netns' ? network : undefined;
+          const hosts = net
+            ? {
+                api: { namespace: net.api.namespace!, address: net.api.address },
+                activate: async () => {
+                  await net.activate(rtt);
+                  const member = cluster?.members[0]?.hostName;
+                  record.measuredRtt ??= await net.probe(label, member ? net.network.host(member) : undefined);
+                },
+              }
+            : undefined;
+          const context = { plan, backend, topology, seeded, placement, result, verified, log };
+          const redisUrl = redisUrls.get(layout.hosts);
+          const shared = { ...(database && { database }), ...(redisUrl && { redisUrl }), ...(hosts && { hosts }) };
+          const target = layoutTarget({ ...context, ...shared, label });
+          targets.push(first && faults ? faults.wrap(target, backend, cluster) : target);
+          if (plan.calibrate?.backend === backend && !twinMade) {
+            twinMade = true;
+            const workloads = [plan.calibrate.workload];
+            targets.push(layoutTarget({ ...context, ...shared, label: twinLabel(label), workloads }));
+            if (plan.calibrate.sensitivity) {
+              const cost = knownCost(result, label, plan.calibrate.workload, plan.scenario.searchStartRps);
+              targets.push(layoutTarget({ ...context, ...shared, label: costLabel(label), workloads, cost }));
+            }
+          }
+          first = false;
         }
       }
     }
@@ -148,7 +220,11 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
       runDir,
       save,
       log,
-      runPids: () => [...ownedPids(), ...prepared.flatMap((p) => p.database?.pid ?? [])],
+      runPids: () => [
+        ...ownedPids(),
+        ...prepared.flatMap((p) => p.database?.pids ?? []),
+        ...(network?.network.relayPid() !== undefined ? [network.network.relayPid()!] : []),
+      ],
       ...(plan.profileWorkload && { profileWorkload: plan.profileWorkload }),
       skip: (target, error) => {
         if (error instanceof VerifyMismatchError || !(error instanceof LayoutUnavailableError)) return false;
@@ -163,6 +239,13 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
       await save();
       throw new CompareStoppedError(error.message, runDir);
     });
+    await faults?.run({
+      scenario: plan.scenario,
+      result,
+      ...(network && { network: network.network }),
+      save,
+      log,
+    });
     if (plan.calibrate) {
       const record = calibrationRecord(result, plan.calibrate.backend, plan.calibrate.workload);
       if (record) result.calibration = record;
@@ -170,12 +253,12 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
   } finally {
     for (const p of prepared) await p.database?.observer?.close();
     // A paused server would not hear its stop signal.
-    for (const set of provisioned)
-      signalGroups(
-        set.servers.flatMap((s) => s.endpoint.pid ?? []),
-        'SIGCONT',
-      );
-    await Promise.allSettled(provisioned.map((set) => set.stop()));
+    for (const started of provisioned) signalGroups(started.pids(), 'SIGCONT');
+    await Promise.allSettled(provisioned.map((started) => started.stop()));
+    if (network) {
+      result.network = await network.record();
+      await network.remove();
+    }
   }
   checkFingerprints(result);
   await save();
@@ -187,56 +270,74 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
   return { result, runDir, report, verified };
 }
 
-/** Provisions, seeds and settles one backend's server, then pauses it until its layouts are measured. */
+/** Starts, seeds and settles one backend's database (a server or a cluster), then pauses it until its layouts are measured. */
 async function prepareBackend(
   plan: ComparePlan,
-  backend: BackendName,
+  layout: DatabaseLayout,
   result: RunResult,
-  provisioned: ProvisionedSet[],
+  provisioned: Started[],
+  network: RunNetwork | undefined,
   sutCpus: string,
   log: Log,
 ): Promise<PreparedBackend> {
+  const { backend } = layout;
   const kind = SERVER_OF[backend];
-  if (!kind) return { backend, seeded: new Map() };
-  log(`compare: ${backend}: provisioning ${kind} (${plan.settings.provision})…`);
-  let servers: ProvisionedSet;
+  if (!kind) return { backend, layout, seeded: new Map() };
+  const name = databaseLabel(layout);
+  log(`compare: ${name}: starting ${clusterDescription(layout.cluster)} (${plan.settings.provision})…`);
+  let cluster: RunningCluster;
   try {
-    servers = await provisionServers([kind], provisionOptions(plan));
+    cluster = await startCluster(kind, layout.cluster, {
+      ...provisionOptions(plan),
+      ...(layout.hosts === 'netns' && network && { network: network.network, hostPrefix: layout.hostPrefix }),
+      log: (line) => log(`compare: ${name}: ${line}`),
+    });
   } catch (error) {
     throw new BackendSkipped(`could not provision ${kind}: ${firstLine(error)}`);
   }
-  provisioned.push(servers);
-  const server = servers.servers[0]!;
-  const { url, pid, dataDir } = server.endpoint;
-  if (!server.resettable) {
+  provisioned.push(cluster);
+  const { url } = cluster;
+  const pids = cluster.pids();
+  if (!cluster.resettable) {
     throw new BackendSkipped(
       `${kind} at ${url} is a server you run; pass --allow-reset to let compare wipe and seed it`,
     );
   }
-  // Only a server this run started is pinned and paused; any server with a pid here is sampled as the database.
-  const owned = pid !== undefined && server.endpoint.provisioner === 'local';
-  if (owned && plan.placement !== 'shared') pinTrees([pid], sutCpus);
-  log(`compare: ${backend}: ${kind} ${server.endpoint.version ?? ''} at ${url}`);
+  // Only a database this run started is pinned and paused; any server with a pid here is sampled as the database.
+  const owned = pids.length > 0 && cluster.provisioner === 'local';
+  if (owned && plan.placement !== 'shared') pinTrees(pids, sutCpus);
+  log(`compare: ${name}: ${cluster.version} at ${url}`);
   let db: SeededDatabase;
   try {
-    db = await seedDatabase(plan, backend, url, dataDir, log);
+    db = await seedDatabase(plan, backend, url, cluster.dataDirs[0], log);
     // What the adapter itself reports (a stand-in names itself), not the provisioner's probe.
     result.environment.serverVersions[kind] = db.serverVersion;
     (result.preparation ??= []).push(await settleDatabase(backend, url, log));
+    await cluster.settle();
   } catch (error) {
     throw new BackendSkipped(`seeding failed: ${firstLine(error)}`);
   }
-  if (owned) signalGroups([pid], 'SIGSTOP');
+  if (owned) signalGroups(pids, 'SIGSTOP');
   else {
     result.notes.push(
-      `${backend}: its ${server.endpoint.provisioner} server is not paused while other backends are measured` +
-        (pid === undefined ? '; with no pid known here, any CPU it uses on this machine counts as interference' : ''),
+      `${backend}: its ${cluster.provisioner} server is not paused while other backends are measured` +
+        (pids.length === 0 ? '; with no pid known here, any CPU it uses on this machine counts as interference' : ''),
     );
   }
-  const observer = databaseObserver(server.endpoint);
+  // GC pauses or wait events of the first member (node1, the primary): the one every layout talks to first.
+  const watched = cluster.watchedEndpoint();
+  const observer = watched ? databaseObserver(watched) : undefined;
   return {
     backend,
-    database: { url, ...(pid !== undefined && { pid }), pausable: owned, ...(observer && { observer }) },
+    layout,
+    cluster,
+    database: {
+      url,
+      ...(pids[0] !== undefined && { pid: pids[0] }),
+      pids,
+      pausable: owned,
+      ...(observer && { observer }),
+    },
     seeded: db.datasets,
   };
 }

@@ -5,6 +5,13 @@ import type { ProvisionMode, ServerKind } from '../provision/index.ts';
 import type { CompareSettings, ScenarioRecord } from '../results/index.ts';
 import { DEFAULT_STEP_VALUES, parseScenario, type Scenario } from '../scenario/index.ts';
 import { SINGLE_PROCESS, topologyLabel, type Topology } from '../topology/index.ts';
+import {
+  dimensionsInputFromRecord,
+  dimensionsRecord,
+  layoutDimensions,
+  type LayoutDimensions,
+  type LayoutDimensionsInput,
+} from './layout-dimensions.ts';
 
 /**
  * The two presets of `storebench compare`. Both search each backend's max sustainable rate in 3
@@ -59,6 +66,8 @@ export interface ComparePlan {
    * workload; with `sensitivity`, also with a known extra cost per request (`storebench calibrate`).
    */
   calibrate?: { backend: BackendName; workload: WorkloadName; sensitivity?: boolean };
+  /** The network between hosts, the database layouts, the failure runs (layout-dimensions.ts). */
+  dimensions: LayoutDimensions;
 }
 
 /** What the user may set; anything absent comes from the preset (or from a previous run with `--from`). */
@@ -86,6 +95,8 @@ export interface ComparePlanInput {
   calibrate?: string;
   /** Measure the calibrated target a third time with a known extra cost (it must come out slower). */
   sensitivity?: boolean;
+  /** `--rtt`, `--hosts`, `--cluster`, `--fault*` as given (layout-dimensions.ts). */
+  dimensions?: LayoutDimensionsInput;
 }
 
 /** Validates the input and fills in the preset; throws a RangeError naming the bad field. */
@@ -145,7 +156,9 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     scenario.trials,
   );
   if (calibrate && input.sensitivity) calibrate.sensitivity = true;
+  const dimensions = layoutDimensions(input.dimensions ?? {}, workloads as WorkloadName[]);
   const settings: CompareSettings = {
+    ...dimensionsRecord(dimensions),
     scale,
     datasetSeed,
     provision,
@@ -170,6 +183,7 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     ...(input.profileWorkload !== undefined && { profileWorkload: input.profileWorkload as WorkloadName }),
     placement,
     ...(calibrate && { calibrate }),
+    dimensions,
   };
 }
 
@@ -211,6 +225,7 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       topologies: settings.topologies,
       ...(settings.placement && { placement: settings.placement }),
       ...(settings.calibrate && { calibrate: settings.calibrate }),
+      dimensions: dimensionsInputFromRecord(settings),
     }),
     backends: record.backends,
     workloads: record.workloads,
@@ -244,13 +259,14 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
   };
 }
 
-/** Later inputs win, field by field; scenario fields merge. */
+/** Later inputs win, field by field; scenario and dimension fields merge. */
 export function mergeInputs(...inputs: ComparePlanInput[]): ComparePlanInput {
   const merged: ComparePlanInput = {};
   for (const input of inputs) {
-    const { scenario, ...rest } = input;
+    const { scenario, dimensions, ...rest } = input;
     Object.assign(merged, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
     if (scenario) merged.scenario = { ...merged.scenario, ...scenario };
+    if (dimensions) merged.dimensions = { ...merged.dimensions, ...dimensions };
   }
   return merged;
 }

@@ -78,7 +78,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** The API on `backend` in this process, on a free loopback port; 5xx causes are not printed (the result counts them). */
 async function serveInProcess(backend: Backend): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer({ keepAliveTimeout: 65_000 }, createApp(backend, { log: () => {} }));
+  const server = createServer({ keepAliveTimeout: 65_000 }, createApp(backend));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {

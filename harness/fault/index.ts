@@ -8,7 +8,7 @@ export {
   type CrashTestResult,
 } from './crash-test.ts';
 export { WriteLedger, type AcknowledgedWrite, type LedgerWorkload } from './ledger.ts';
-export { readBack, type LostWrite, type ReadBackOptions, type ReadBackResult } from './read-back.ts';
+export { readBack, readBackRecord, type LostWrite, type ReadBackOptions, type ReadBackResult } from './read-back.ts';
 export {
   startSteadyWrites,
   summarizeWrites,
@@ -17,3 +17,7 @@ export {
   type WriteOutcome,
   type WriteSummary,
 } from './steady-writes.ts';
+export { faultLabel, parseFault, type FaultSpec } from './fault-spec.ts';
+export { runFaultStep, timeToRecovery, type FaultStepOptions } from './fault-step.ts';
+export { TimelineRecorder, type TimelineSecond } from './timeline.ts';
+export { withLedger } from './mix-ledger.ts';

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { callApi } from './api-client.ts';
+import type { ReadBackRecord } from '../results/index.ts';
 import type { AcknowledgedWrite, WriteLedger } from './ledger.ts';
 
 /** An acknowledged write that did not read back as written. */
@@ -36,7 +37,8 @@ async function readOnce(url: string): Promise<{ status: number | 'socket-error';
 }
 
 /**
- * GETs every write in the ledger from the API at `url` and compares the answer with what was acknowledged.
+ * GETs every write the ledger still expects from the API at `url` and compares the answer with what was
+ * acknowledged (any 200 when the ledger does not know the body).
  * A 5xx or a failed connection is retried (the server may still be recovering); a 404 or different data
  * is a lost write at once.
  */
@@ -58,7 +60,8 @@ export async function readBack(
         read = await readOnce(`${url}${write.path}`);
       }
       result.checked++;
-      if (read.status === 200 && isDeepStrictEqual(read.body, write.expected)) continue;
+      if (read.status === 200 && (write.expected === undefined || isDeepStrictEqual(read.body, write.expected)))
+        continue;
       const failed: LostWrite = { write, status: read.status, body: read.body };
       if (read.status === 'socket-error' || read.status >= 500) result.unreadable.push(failed);
       else result.lost.push(failed);
@@ -66,4 +69,17 @@ export async function readBack(
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 16 }, worker));
   return result;
+}
+
+/** What run.json records of a read-back (`ReadBackRecord`): counts and a sample of the lost paths. */
+export function readBackRecord(ledger: WriteLedger, result: ReadBackResult, seconds: number): ReadBackRecord {
+  return {
+    acknowledged: ledger.size,
+    found: result.checked - result.lost.length - result.unreadable.length,
+    lost: result.lost.length,
+    lostSample: result.lost.slice(0, 20).map((lost) => lost.write.path),
+    unreadable: result.unreadable.length,
+    deletedAfter: ledger.forgottenCount(),
+    seconds: Math.round(seconds * 10) / 10,
+  };
 }

@@ -29,6 +29,19 @@ export interface LiveFigures {
   queued: number;
 }
 
+/** One request's outcome, for observers that need more than a step's totals (a per-second timeline). */
+export interface RequestOutcome {
+  template: string;
+  /** When it was due (rate steps) or sent (concurrency steps), in performance.now() milliseconds. */
+  intendedMs: number;
+  /** From then to its answer or failure. */
+  latencyMs: number;
+  /** The HTTP status, or how it failed. */
+  status: number | 'timeout' | 'socket' | 'notSent';
+  /** Inside the measured window (false during warm-up). */
+  measured: boolean;
+}
+
 interface TemplateFigures {
   histogram: LatencyHistogram;
   errors: number;
@@ -99,6 +112,7 @@ export async function driveStep(
   plan: StepPlan,
   random: RandomSource,
   onLive?: (live: LiveFigures) => void,
+  onOutcome?: (outcome: RequestOutcome) => void,
 ): Promise<StepMeasurement> {
   const url = new URL(baseUrl);
   const host = url.hostname;
@@ -168,6 +182,13 @@ export async function driveStep(
     latencyMs: number,
     error?: Error,
   ): void => {
+    onOutcome?.({
+      template: entry.template,
+      intendedMs: entry.intended,
+      latencyMs,
+      status: kind,
+      measured: entry.measured,
+    });
     if (!entry.measured) return;
     if (kind === 'timeout') m.timeouts++;
     else {
@@ -208,6 +229,13 @@ export async function driveStep(
     // Checks run even in warm-up: a mix may learn ids from them.
     const is2xx = response.status >= 200 && response.status < 300;
     const bodyOk = !is2xx || !expect || safeExpect(expect, response.status, response.body);
+    onOutcome?.({
+      template: entry.template,
+      intendedMs: entry.intended,
+      latencyMs,
+      status: response.status,
+      measured: entry.measured,
+    });
     if (!entry.measured) return;
     m.completed++;
     m.bytesRead += response.bodyBytes;
@@ -345,7 +373,12 @@ export async function driveStep(
       sweepTimeouts(performance.now());
     }
     stopped = true;
-    for (; queueHead < queue.length; queueHead++) if (queue[queueHead]?.measured) m.notSent++;
+    for (; queueHead < queue.length; queueHead++) {
+      const item = queue[queueHead]!;
+      const { template, intended: intendedMs, measured } = item;
+      onOutcome?.({ template, intendedMs, latencyMs: 0, status: 'notSent', measured });
+      if (item.measured) m.notSent++;
+    }
     sweepTimeouts(performance.now(), true);
   }
 }

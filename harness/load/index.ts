@@ -1,4 +1,4 @@
-export { driveStep, type LiveFigures, type StepMeasurement, type StepPlan } from './driver.ts';
+export { driveStep, type LiveFigures, type RequestOutcome, type StepMeasurement, type StepPlan } from './driver.ts';
 export { LatencyHistogram } from './histogram.ts';
 export {
   DEFAULT_SLO,

@@ -4,6 +4,7 @@ export type {
   ProvisionOptions,
   Provisioner,
   ServerEndpoint,
+  ServerHost,
   ServerKindDescriptor,
 } from './types.ts';
 export {

@@ -14,7 +14,20 @@ export interface Owned {
   stop: () => Promise<void>;
 }
 
+/**
+ * Something a run set up that is not a process (network namespaces, links): undone after every
+ * owned process is stopped, since a namespace outlives its name while a process still runs in it.
+ */
+interface OwnedResource {
+  name: string;
+  /** Undoes it; awaited by a graceful stop. */
+  remove: () => Promise<void>;
+  /** Undoes it synchronously, for the exit hook (no event loop left). */
+  removeSync: () => void;
+}
+
 const owned = new Set<Owned>();
+const resources = new Set<OwnedResource>();
 let handlersInstalled = false;
 let stopping: Promise<void> | undefined;
 
@@ -30,18 +43,21 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Stops everything still registered (in parallel) and waits for it. */
+/** Stops everything still registered (processes in parallel, then the other resources) and waits for it. */
 export function stopAllOwned(): Promise<void> {
-  stopping ??= Promise.allSettled([...owned.values()].map((o) => o.stop())).then(() => {
-    stopping = undefined;
-  });
+  stopping ??= Promise.allSettled([...owned.values()].map((o) => o.stop()))
+    .then(() => Promise.allSettled([...resources].map((r) => r.remove())))
+    .then(() => {
+      stopping = undefined;
+    });
   return stopping;
 }
 
 function onSignal(signal: NodeJS.Signals): void {
   // A second signal while stopping means "now": fall through to the synchronous exit hook.
   if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
-  console.error(`\n[storebench] ${signal}: stopping ${owned.size} server(s) this run started…`);
+  const extra = resources.size > 0 ? ` and removing ${[...resources].map((r) => r.name).join(', ')}` : '';
+  console.error(`\n[storebench] ${signal}: stopping ${owned.size} server(s) this run started${extra}…`);
   void stopAllOwned().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
 }
 
@@ -52,6 +68,14 @@ function onExit(): void {
     for (const dir of o.dirs) rmSync(dir, { recursive: true, force: true });
   }
   owned.clear();
+  for (const r of resources) {
+    try {
+      r.removeSync();
+    } catch {
+      // best effort: the process is exiting
+    }
+  }
+  resources.clear();
 }
 
 function installHandlers(): void {
@@ -72,6 +96,15 @@ export function registerOwned(entry: Owned): () => void {
   owned.add(entry);
   return () => {
     owned.delete(entry);
+  };
+}
+
+/** Registers a resource (not a process) to undo on exit signals, after the processes; returns the unregister function. */
+export function registerOwnedResource(resource: OwnedResource): () => void {
+  installHandlers();
+  resources.add(resource);
+  return () => {
+    resources.delete(resource);
   };
 }
 

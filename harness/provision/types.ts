@@ -44,6 +44,14 @@ export interface ProvisionedServer {
   restart?(): Promise<{ readyMs: number }>;
 }
 
+/** A host of a storebench network (harness/network) that a server runs on instead of loopback. */
+export interface ServerHost {
+  /** The network namespace its process runs in. */
+  namespace: string;
+  /** Its address there: the server listens on it, at its kind's standard port. */
+  address: string;
+}
+
 /** Options every provisioner understands; each ignores what does not apply to it. */
 export interface ProvisionOptions {
   /**
@@ -59,6 +67,8 @@ export interface ProvisionOptions {
   allowReset?: boolean;
   /** For `local`: JVM heap for Cassandra and the Java MongoDB-wire server, e.g. `1G`. */
   javaHeap?: string;
+  /** For `local`: run it on this host of a storebench network instead of loopback. */
+  host?: ServerHost;
 }
 
 /** Starts (or finds) one kind of server; `stop()` of the result undoes exactly what `start` did. */

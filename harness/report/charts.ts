@@ -29,7 +29,7 @@ export interface ChartFile {
   absolutePath: string;
 }
 
-export type ChartMetric = 'throughput' | 'latency' | 'errors' | 'sustainable';
+export type ChartMetric = 'throughput' | 'latency' | 'errors' | 'sustainable' | 'resilience';
 
 const FONT_FAMILY = 'DejaVu Sans';
 const FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
@@ -59,7 +59,7 @@ export function backendColour(backend: string): string {
 let canvas: ChartJSNodeCanvas | null = null;
 
 /** One renderer for every chart; fonts registered once (the default font renders boxes on a bare Debian). */
-function chartCanvas(): ChartJSNodeCanvas {
+export function chartCanvas(): ChartJSNodeCanvas {
   if (canvas) return canvas;
   const created = new ChartJSNodeCanvas({
     width: CHART_WIDTH,
@@ -479,6 +479,6 @@ function formatLogTick(v: number): string | null {
   return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6) ? formatTick(v) : null;
 }
 
-function safeName(text: string): string {
+export function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9_.-]+/g, '_');
 }

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { RUN_SCHEMA_VERSION, type StepResult } from '../results/index.ts';
 import { renderRunCharts, type ChartFile } from './charts.ts';
+import { layoutBlocks, renderResilienceCharts, resilienceBlocks } from './resilience.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
 import { INTERVAL_METHOD } from '../stats/index.ts';
 import {
@@ -49,7 +50,7 @@ export async function readRun(runDirOrFile: string): Promise<{ run: ReportRun; r
  */
 export async function renderReport(runDirOrFile: string): Promise<RenderedReport> {
   const { run, runDir } = await readRun(runDirOrFile);
-  const charts = await renderRunCharts(run, runDir);
+  const charts = [...(await renderRunCharts(run, runDir)), ...(await renderResilienceCharts(run, runDir))];
   const workloads = buildWorkloadReports(run);
   const blocks = reportBlocks(run, runDir, workloads, charts);
   const markdownPath = join(runDir, 'report.md');
@@ -106,6 +107,7 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
   }
 
   for (const w of workloads) blocks.push(...workloadBlocks(run, w, charts));
+  blocks.push(...layoutBlocks(run), ...resilienceBlocks(run, charts));
   blocks.push(...reproducibilityBlocks(run));
 
   blocks.push({ kind: 'heading', level: 2, text: 'Backends not run' });
@@ -270,7 +272,7 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
       w.recommendation.reason,
     ],
   });
-  for (const chart of charts.filter((c) => c.workload === w.workload))
+  for (const chart of charts.filter((c) => c.workload === w.workload && c.metric !== 'resilience'))
     blocks.push({ kind: 'image', src: chart.relativePath, alt: chart.title });
 
   const invalid = w.rows.flatMap((r) => r.invalidSteps);

@@ -39,6 +39,118 @@ export interface RunResult {
   preparation?: PreparationRecord[];
   /** Where the processes ran: CPU sets of the load generator and of the system under test. */
   placement?: PlacementRecord;
+  /** Each measured layout's database (cluster) and network (--cluster, --rtt), by target label. */
+  layouts?: LayoutRecord[];
+  /** The network when hosts ran in namespaces (--rtt with a delay, --hosts netns). */
+  network?: NetworkRecord;
+  /** Steady steps with a failure injected (--fault): the report's resilience section. */
+  faultRuns?: FaultRunRecord[];
+}
+
+/** Where one target's database and API ran: the cluster layout and the network between the hosts. */
+export interface LayoutRecord {
+  /** The target's label in steps and summaries, e.g. `cassandra ring3 rtt 0.5ms`. */
+  label: string;
+  backend: string;
+  /** `single`, `ring3`, `standby-sync`... */
+  cluster: string;
+  /** What the cluster layout is, in a sentence. */
+  clusterDescription: string;
+  members: Array<{ name: string; role: string; address: string; startupMs: number }>;
+  /** `loopback`, or `rtt 0.5ms` (hosts in network namespaces with that round trip added). */
+  rtt: string;
+  /** Round trips measured when the layout was first opened (a TCP-connect probe, like ping). */
+  measuredRtt?: RttMeasurement[];
+  /** Milliseconds until every member answered. */
+  startupMs: number;
+  note?: string;
+}
+
+/** Round trips from one host to another, as measured by the probe (figures include the probe's own wake-up). */
+export interface RttMeasurement {
+  from: string;
+  to: string;
+  count: number;
+  minMs: number;
+  p50Ms: number;
+  p90Ms: number;
+}
+
+/** The network of a run whose hosts ran in network namespaces. */
+export interface NetworkRecord {
+  /** The private /24 the harness used. */
+  subnet: string;
+  /** How the delay was added, and what that costs. */
+  delayMechanism: string;
+  /** The relay ran at real-time priority (else its wake-ups may add delay on a busy machine). */
+  relayRealTime?: boolean;
+  /** CPU seconds the relay used over the run, and packets it held. */
+  relayCpuSeconds?: number;
+  relayPackets?: number;
+}
+
+/** One second of a steady step with a failure in it. */
+export interface FaultTimelineSecond {
+  /** Seconds from the start of the measured window. */
+  second: number;
+  requests: number;
+  ok: number;
+  /** Failed requests by class: status code, `timeout`, `socket`, `notSent`. */
+  errors: Record<string, number>;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** What reading every acknowledged write back found. */
+export interface ReadBackRecord {
+  /** Writes answered 2xx (a create acknowledged to its client). */
+  acknowledged: number;
+  /** Of those, read back. */
+  found: number;
+  /** Acknowledged and not there: the figure that must be 0. */
+  lost: number;
+  /** Up to 20 lost ids, `usage:123`, `overview:456`. */
+  lostSample: string[];
+  /** Reads that kept failing (the database could not answer): neither found nor lost. */
+  unreadable: number;
+  /** Acknowledged creates a later DELETE may have removed (sent, whatever its answer): not checked. */
+  deletedAfter: number;
+  seconds: number;
+}
+
+/** A steady step at a fraction of a target's measured max with a failure injected (--fault). */
+export interface FaultRunRecord {
+  /** The target's label. */
+  backend: string;
+  workload: string;
+  /** `kill:node2@10`, `partition:primary@15+20`. */
+  fault: string;
+  /** The member's role when it was hit (`seed`, `replica`, `primary`, `standby`, `server`). */
+  memberRole: string;
+  rateRps: number;
+  /** The rate as a fraction of `maxRps` (null when the target had no measured max). */
+  fraction: number | null;
+  /** The target's measured max sustainable rate (median of its trials), null when none was measured. */
+  maxRps: number | null;
+  warmupS: number;
+  durationS: number;
+  timeline: FaultTimelineSecond[];
+  /** What happened when, in seconds from the start of the measured window: the fault, a promotion, a restart. */
+  events: Array<{ atS: number; what: string }>;
+  /** First failed request (by when it was due) after the fault, in seconds after it; null if none failed. */
+  timeToFirstErrorS: number | null;
+  /**
+   * Seconds from the fault until every later second kept its errors within the SLO's error rate; 0 if
+   * no second after the fault exceeded it, null if the step ended before that.
+   */
+  timeToRecoveryS: number | null;
+  /** Requests of the measured window and those that failed, by class. */
+  requests: number;
+  errors: Record<string, number>;
+  /** Every acknowledged write read back through the adapter once the step ended. */
+  readBack: ReadBackRecord;
+  note?: string;
 }
 
 /** One trial of one (backend, workload): the bracket its search (or ladder) ended with. */
@@ -136,6 +248,17 @@ export interface CompareSettings {
   placement?: 'pinned' | 'shared';
   /** The A/A calibration as `backend:workload`, or `none`. */
   calibrate?: string;
+  /** `--rtt` values (`loopback`, `0.5ms~0ms`), when not only loopback. */
+  rtt?: string[];
+  /** `--cluster` layouts (`cassandra:3:rf=3:cl=local_quorum`), when not only single servers. */
+  clusters?: string[];
+  /** `--fault` specs, and the steady step they run in. */
+  faults?: string[];
+  faultLoad?: number;
+  /** A fixed rate for the failure step instead of a fraction of each layout's max. */
+  faultRps?: number;
+  faultDurationS?: number;
+  faultWorkload?: string;
 }
 
 /** The machine and software the run used. */

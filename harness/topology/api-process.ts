@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseApiEvent, type ApiEvent } from '../protocol/api-events.ts';
 import { killGroup, registerOwned } from '../provision/process-registry.ts';
+import type { ServerHost } from '../provision/index.ts';
 
 /** The CLI entry point, so the API runs as its own process (sampled apart from the load generator). */
 export const STOREBENCH_BIN = fileURLToPath(new URL('../../bin/storebench.mjs', import.meta.url));
@@ -26,6 +27,8 @@ export interface ApiProcessOptions {
   startTimeoutMs?: number;
   /** Variables added to the server's environment (`STOREBENCH_*` configuration). */
   env?: Record<string, string>;
+  /** Run it on this host of a storebench network (its namespace, listening on its address) instead of loopback. */
+  host?: ServerHost;
 }
 
 export interface ApiProcess {
@@ -63,6 +66,7 @@ export function serveCommand(options: ApiProcessOptions, port: number): string[]
     String(port),
   ];
   if (options.url) args.push('--url', options.url);
+  if (options.host) args.push('--host', options.host.address);
   if (options.workers && options.workers > 1) args.push('--workers', String(options.workers));
   if (options.noMigrate !== false) args.push('--no-migrate');
   if (options.experimentRoutes) args.push('--experiment-routes');
@@ -82,7 +86,12 @@ export function serveCommand(options: ApiProcessOptions, port: number): string[]
 export async function startApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
   const command = serveCommand(options, 0);
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, command.slice(1), {
+  const argv = [
+    ...(options.host ? ['ip', 'netns', 'exec', options.host.namespace] : []),
+    process.execPath,
+    ...command.slice(1),
+  ];
+  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env, NO_INSIGHT: '1' },

@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeLoopbackPort } from '../provision/ports.ts';
+import type { ServerHost } from '../provision/index.ts';
 import { killGroup, registerOwned } from '../provision/process-registry.ts';
 
 /** How nginx spreads requests over the API instances. */
@@ -31,6 +32,8 @@ export function nginxBinary(): string | null {
  * no access log. Round robin is nginx's default when no policy directive is given.
  */
 export function nginxConfig(options: {
+  /** The address it listens on (default 127.0.0.1). */
+  address?: string;
   dir: string;
   port: number;
   upstreams: string[];
@@ -58,7 +61,7 @@ ${options.policy === 'least_conn' ? '    least_conn;\n' : ''}${servers}
     keepalive_requests 1000000;
   }
   server {
-    listen 127.0.0.1:${options.port};
+    listen ${options.address ?? '127.0.0.1'}:${options.port};
     location / {
       proxy_pass http://storebench_api;
       proxy_http_version 1.1;
@@ -72,24 +75,28 @@ ${options.policy === 'least_conn' ? '    least_conn;\n' : ''}${servers}
 }
 
 /**
- * Starts nginx on a free loopback port in front of `upstreams` (API base URLs), in a fresh temp dir,
- * in its own process group, registered so Ctrl-C stops it and removes the dir.
+ * Starts nginx on a free loopback port (or on `host`, a network host, at port 8080) in front of
+ * `upstreams` (API base URLs), in a fresh temp dir, in its own process group, registered so Ctrl-C
+ * stops it and removes the dir.
  */
 export async function startBalancer(
   upstreams: string[],
   policy: BalancerPolicy,
   port?: number,
+  host?: ServerHost,
 ): Promise<RunningBalancer> {
   const nginx = nginxBinary();
   if (!nginx)
     throw new Error('nginx is not installed (Debian: apt-get install nginx, or bash scripts/servers/install)');
   const dir = await mkdtemp(join(tmpdir(), 'storebench-nginx-'));
   await mkdir(join(dir, 'client_body'));
-  port ??= await freeLoopbackPort();
+  port ??= host ? 8080 : await freeLoopbackPort();
+  const address = host?.address ?? '127.0.0.1';
   const config = join(dir, 'nginx.conf');
   const runAsRoot = process.getuid?.() === 0;
-  await writeFile(config, nginxConfig({ dir, port, upstreams, policy, runAsRoot }));
-  const child = spawn(nginx, ['-p', dir, '-c', config], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  await writeFile(config, nginxConfig({ dir, port, address, upstreams, policy, runAsRoot }));
+  const argv = [...(host ? ['ip', 'netns', 'exec', host.namespace] : []), nginx, '-p', dir, '-c', config];
+  const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const pid = child.pid!;
@@ -105,7 +112,7 @@ export async function startBalancer(
     await rm(dir, { recursive: true, force: true });
   };
   const unregister = registerOwned({ pid, dirs: [dir], stop });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${address}:${port}`;
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;

@@ -113,6 +113,7 @@ export async function startTopology(
         apis.map((a) => a.url),
         topology.balancer,
         port,
+        api.host,
       );
     } catch (error) {
       await stopApis();

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCassandraUrl } from '../../../adapters/cassandra/index.ts';
 import { INSTALL_HINT, javaBinary, missingJava, pomProperty, serversHome } from '../install-paths.ts';
-import { launch } from '../local/launch.ts';
-import { freeLoopbackPort } from '../ports.ts';
+import { launch, type LaunchSpec } from '../local/launch.ts';
+import { freeLoopbackPort, listenAddress } from '../ports.ts';
 import type { ProvisionedServer, ProvisionOptions, ServerKindDescriptor } from '../types.ts';
 
 /** The version scripts/servers/install fetches, and where its jars land. */
@@ -54,8 +54,23 @@ export const CASSANDRA_JVM17_OPTIONS: readonly string[] = [
   '-Dio.netty.allocator.maxOrder=11',
 ];
 
-/** A single-node cassandra.yaml: everything under `dir`, loopback only, our own ports. */
-export function cassandraYaml(dir: string, nativePort: number, storagePort: number): string {
+/** Where one node listens and whom it asks to join: by default a single node on loopback. */
+export interface CassandraNodeAddress {
+  /** listen_address and rpc_address (default 127.0.0.1). */
+  address?: string;
+  /** `host:storage_port` of the seed nodes (default the node itself). */
+  seeds?: string[];
+}
+
+/** A cassandra.yaml: everything under `dir`, our own ports; a single node on loopback unless told otherwise. */
+export function cassandraYaml(
+  dir: string,
+  nativePort: number,
+  storagePort: number,
+  node: CassandraNodeAddress = {},
+): string {
+  const address = node.address ?? '127.0.0.1';
+  const seeds = node.seeds ?? [`${address}:${storagePort}`];
   return `# written by storebench for one run; see harness/provision/kinds/cassandra.ts
 cluster_name: storebench
 num_tokens: 16
@@ -74,9 +89,9 @@ commitlog_sync_group_window: 10ms
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "127.0.0.1:${storagePort}"
-listen_address: 127.0.0.1
-rpc_address: 127.0.0.1
+      - seeds: "${seeds.join(',')}"
+listen_address: ${address}
+rpc_address: ${address}
 storage_port: ${storagePort}
 native_transport_port: ${nativePort}
 start_native_transport: true
@@ -97,25 +112,37 @@ const LOGBACK = (logFile: string): string => `<configuration>
 </configuration>
 `;
 
+/** A fresh temp dir with the sub-directories a node writes to. */
+export function prepareCassandraDir(prefix = 'storebench-cassandra-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const sub of ['data', 'commitlog', 'saved_caches', 'hints', 'cdc_raw', 'logs']) mkdirSync(join(dir, sub));
+  return dir;
+}
+
+/** What one node needs beyond its address: ports, heap, where it runs. */
+export interface CassandraNodeOptions extends CassandraNodeAddress {
+  dir: string;
+  nativePort: number;
+  storagePort: number;
+  /** JVM heap, e.g. `1G` (fixed: -Xms = -Xmx). */
+  heap: string;
+  namespace?: string;
+  readyTimeoutMs?: number;
+  detached?: boolean;
+}
+
 /**
- * Cassandra 5.0 from the jars scripts/servers/install fetched, as a plain JVM with a fixed heap
- * (default 1G). No JMX (nodetool is not needed), no gossip settle wait (single node).
+ * Cassandra 5.0 from the jars scripts/servers/install fetched, as a plain JVM with a fixed heap.
+ * No JMX (nodetool is not needed), no gossip settle wait. Writes its yaml and logback config into `dir`.
  */
-async function startLocalCassandra(options: ProvisionOptions): Promise<ProvisionedServer> {
+export function cassandraLaunchSpec(node: CassandraNodeOptions): Omit<LaunchSpec, 'probeUrl' | 'endpointUrl'> {
   const java = javaBinary();
   if (!java) throw new Error('java not found (JAVA_HOME or PATH)');
-  const dir = mkdtempSync(join(tmpdir(), 'storebench-cassandra-'));
-  for (const sub of ['data', 'commitlog', 'saved_caches', 'hints', 'cdc_raw', 'logs']) mkdirSync(join(dir, sub));
-  const nativePort = await freeLoopbackPort();
-  let storagePort = await freeLoopbackPort();
-  while (storagePort === nativePort) storagePort = await freeLoopbackPort();
+  const { dir, heap } = node;
   const yamlFile = join(dir, 'cassandra.yaml');
-  writeFileSync(yamlFile, cassandraYaml(dir, nativePort, storagePort));
-  const systemLog = join(dir, 'logs', 'system.log');
-  writeFileSync(join(dir, 'logback.xml'), LOGBACK(systemLog));
-  const heap = options.javaHeap ?? '1G';
-  const url = `cassandra://127.0.0.1:${nativePort}/datacenter1`;
-  return launch({
+  writeFileSync(yamlFile, cassandraYaml(dir, node.nativePort, node.storagePort, node));
+  writeFileSync(join(dir, 'logback.xml'), LOGBACK(join(dir, 'logs', 'system.log')));
+  return {
     kind: cassandra,
     command: java,
     args: [
@@ -141,11 +168,34 @@ async function startLocalCassandra(options: ProvisionOptions): Promise<Provision
     gcLog: join(dir, 'gc.log'),
     // stdout/stderr (JVM warnings, crashes); Cassandra's own log is logs/system.log.
     logFile: join(dir, 'stdout.log'),
+    port: node.nativePort,
+    address: node.address ?? '127.0.0.1',
+    ...(node.namespace && { namespace: node.namespace }),
+    readyTimeoutMs: node.readyTimeoutMs ?? 120_000,
+    detached: node.detached ?? false,
+  };
+}
+
+/** A single node (default heap 1G) on loopback at free ports, or on its network host at 9042/7000. */
+async function startLocalCassandra(options: ProvisionOptions): Promise<ProvisionedServer> {
+  const dir = prepareCassandraDir();
+  const { address, port: nativePort, namespace } = await listenAddress(options.host, 9042);
+  let storagePort = options.host ? 7000 : await freeLoopbackPort();
+  while (storagePort === nativePort) storagePort = await freeLoopbackPort();
+  const url = `cassandra://${address}:${nativePort}/datacenter1`;
+  return launch({
+    ...cassandraLaunchSpec({
+      dir,
+      address,
+      nativePort,
+      storagePort,
+      heap: options.javaHeap ?? '1G',
+      ...(namespace && { namespace }),
+      ...(options.readyTimeoutMs !== undefined && { readyTimeoutMs: options.readyTimeoutMs }),
+      ...(options.detached !== undefined && { detached: options.detached }),
+    }),
     probeUrl: url,
     endpointUrl: url,
-    port: nativePort,
-    readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
-    detached: options.detached ?? false,
   });
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { INSTALL_HINT, javaBinary, missingJava, pomProperty, REPO_ROOT, serversHome } from '../install-paths.ts';
 import { launch } from '../local/launch.ts';
-import { freeLoopbackPort } from '../ports.ts';
+import { listenAddress } from '../ports.ts';
 import type { ProvisionedServer, ProvisionOptions, ServerKindDescriptor } from '../types.ts';
 
 /** The version scripts/servers/install fetches, and where it lands (jars and our compiled main class). */
@@ -24,8 +24,8 @@ async function startLocalMongo(options: ProvisionOptions): Promise<ProvisionedSe
   if (!java) throw new Error('java not found (JAVA_HOME or PATH)');
   const home = mongoJavaServerDir();
   const dir = mkdtempSync(join(tmpdir(), 'storebench-mongo-'));
-  const port = await freeLoopbackPort();
-  const url = `mongodb://127.0.0.1:${port}/`;
+  const { address, port, namespace } = await listenAddress(options.host, 27017);
+  const url = `mongodb://${address}:${port}/`;
   const heap = options.javaHeap ?? '1G';
   return launch({
     kind: mongo,
@@ -43,7 +43,7 @@ async function startLocalMongo(options: ProvisionOptions): Promise<ProvisionedSe
       '-cp',
       `${join(home, 'classes')}:${join(home, 'lib', '*')}`,
       'StorebenchMongoServer',
-      '127.0.0.1',
+      address,
       String(port),
       `h2:${join(dir, 'mongo.mv')}`,
     ],
@@ -53,6 +53,8 @@ async function startLocalMongo(options: ProvisionOptions): Promise<ProvisionedSe
     probeUrl: url,
     endpointUrl: url,
     port,
+    address,
+    ...(namespace && { namespace }),
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
     versionLabel: (probed) =>
       `mongo-java-server ${mongoJavaServerVersion()} (H2 MVStore, journaled writes fsynced; ${probed}, wire 9)`,

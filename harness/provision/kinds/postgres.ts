@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgresWaitSampler } from '../../observe/postgres-waits.ts';
 import pg from 'pg';
 import { INSTALL_HINT, onPath } from '../install-paths.ts';
-import { launch } from '../local/launch.ts';
-import { freeLoopbackPort } from '../ports.ts';
+import { launch, type LaunchSpec } from '../local/launch.ts';
+import { listenAddress } from '../ports.ts';
 import type { ProvisionedServer, ProvisionOptions, ServerKindDescriptor } from '../types.ts';
 
 const POSTGRES_USER = 'storebench';
@@ -52,23 +52,41 @@ function postgresBinDir(): string | undefined {
   return majors[0] ? join(root, majors[0], 'bin') : undefined;
 }
 
-/** The postgres system user's ids: the server refuses to run as root. */
-function postgresIds(): { uid: number; gid: number } | undefined {
+/** The postgres system user's ids when we run as root (the server refuses to run as root). */
+export function postgresIds(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
   return { uid, gid };
 }
 
-/** initdb of a throw-away cluster as the postgres user, then `postgres` with our settings on a free port. */
-async function startLocalPostgres(options: ProvisionOptions): Promise<ProvisionedServer> {
+/** `postgres://storebench:storebench@<address>:<port>/<database>` */
+export function postgresUrl(address: string, port: number, database = POSTGRES_DATABASE): string {
+  return `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@${address}:${port}/${database}`;
+}
+
+/** The server binaries' directory, or an error naming what to install. */
+export function requirePostgresBin(): string {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries not found (initdb)');
+  return bin;
+}
+
+/**
+ * A throw-away cluster: a fresh temp dir (owned by the postgres user) holding `data/`, made by initdb.
+ * `remoteHosts` lets password logins and replication in from any address, for servers on a
+ * storebench network (its namespaces are reachable from nowhere else).
+ */
+export function initPostgresCluster(options: { remoteHosts?: boolean; prefix?: string } = {}): {
+  dir: string;
+  dataDir: string;
+} {
+  const bin = requirePostgresBin();
   const ids = postgresIds();
-  const dir = mkdtempSync(join(tmpdir(), 'storebench-postgres-'));
+  const dir = mkdtempSync(join(tmpdir(), options.prefix ?? 'storebench-postgres-'));
+  const dataDir = join(dir, 'data');
   try {
     if (ids) chownSync(dir, ids.uid, ids.gid);
-    const dataDir = join(dir, 'data');
     const pwFile = join(dir, 'pwfile');
     writeFileSync(pwFile, `${POSTGRES_PASSWORD}\n`);
     if (ids) chownSync(pwFile, ids.uid, ids.gid);
@@ -90,37 +108,95 @@ async function startLocalPostgres(options: ProvisionOptions): Promise<Provisione
       { stdio: ['ignore', 'pipe', 'pipe'], ...(ids ?? {}) },
     );
     rmSync(pwFile);
+    if (options.remoteHosts) {
+      appendFileSync(
+        join(dataDir, 'pg_hba.conf'),
+        '# storebench network hosts (private namespaces)\n' +
+          'host all all 0.0.0.0/0 scram-sha-256\nhost replication all 0.0.0.0/0 scram-sha-256\n',
+      );
+    }
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
     throw new Error(`initdb failed: ${(error as Error).message}\n${stderr}`);
   }
-  const port = await freeLoopbackPort();
-  const settings = Object.entries(POSTGRES_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
-  const auth = `${POSTGRES_USER}:${POSTGRES_PASSWORD}@127.0.0.1:${port}`;
-  return launch({
+  return { dir, dataDir };
+}
+
+/** How to launch `postgres` on a data dir (its socket in `dir`, not /var/run/postgresql). */
+export function postgresLaunchSpec(options: {
+  dir: string;
+  dataDir: string;
+  address: string;
+  port: number;
+  namespace?: string;
+  /** Settings beyond POSTGRES_SETTINGS (or overriding them). */
+  settings?: Readonly<Record<string, string>>;
+  readyTimeoutMs?: number;
+  detached?: boolean;
+  logName?: string;
+}): Omit<LaunchSpec, 'probeUrl' | 'endpointUrl'> {
+  const settings = Object.entries({ ...POSTGRES_SETTINGS, ...options.settings }).flatMap(([k, v]) => [
+    '-c',
+    `${k}=${v}`,
+  ]);
+  return {
     kind: postgres,
-    command: join(bin, 'postgres'),
-    // The socket lives in our temp dir, not /var/run/postgresql, so nothing clashes with a system cluster.
-    args: ['-D', join(dir, 'data'), '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', ...settings],
-    dir,
-    logFile: join(dir, 'postgres.log'),
-    probeUrl: `postgres://${auth}/postgres`,
-    endpointUrl: `postgres://${auth}/${POSTGRES_DATABASE}`,
-    port,
-    ...(ids ?? {}),
+    command: join(requirePostgresBin(), 'postgres'),
+    args: [
+      '-D',
+      options.dataDir,
+      '-p',
+      String(options.port),
+      '-k',
+      options.dir,
+      '-c',
+      `listen_addresses=${options.address}`,
+      ...settings,
+    ],
+    dir: options.dir,
+    logFile: join(options.dir, options.logName ?? 'postgres.log'),
+    port: options.port,
+    address: options.address,
+    ...(options.namespace && { namespace: options.namespace }),
+    ...(postgresIds() ?? {}),
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
-    afterReady: async () => {
-      const client = new pg.Client({ connectionString: `postgres://${auth}/postgres`, connectionTimeoutMillis: 5_000 });
-      client.on('error', () => undefined);
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${POSTGRES_DATABASE}`);
-      } finally {
-        await client.end();
-      }
-    },
     detached: options.detached ?? false,
+  };
+}
+
+/** Creates the database the adapter uses, through the maintenance database. */
+export async function createStorebenchDatabase(address: string, port: number): Promise<void> {
+  const client = new pg.Client({
+    connectionString: postgresUrl(address, port, 'postgres'),
+    connectionTimeoutMillis: 5_000,
+  });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${POSTGRES_DATABASE}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** initdb of a throw-away cluster as the postgres user, then `postgres` with our settings on a free port. */
+async function startLocalPostgres(options: ProvisionOptions): Promise<ProvisionedServer> {
+  const { dir, dataDir } = initPostgresCluster({ remoteHosts: options.host !== undefined });
+  const { address, port, namespace } = await listenAddress(options.host, 5432);
+  return launch({
+    ...postgresLaunchSpec({
+      dir,
+      dataDir,
+      address,
+      port,
+      ...(namespace && { namespace }),
+      ...(options.readyTimeoutMs !== undefined && { readyTimeoutMs: options.readyTimeoutMs }),
+      ...(options.detached !== undefined && { detached: options.detached }),
+    }),
+    probeUrl: postgresUrl(address, port, 'postgres'),
+    endpointUrl: postgresUrl(address, port),
+    afterReady: () => createStorebenchDatabase(address, port),
   });
 }
 
@@ -141,11 +217,7 @@ export const postgres: ServerKindDescriptor<'postgres'> = {
   name: 'postgres',
   envVar: 'STOREBENCH_POSTGRES_URL',
   urlExample: 'postgres://storebench:storebench@127.0.0.1:5432/storebench',
-  compose: {
-    service: 'postgres',
-    containerPort: 5432,
-    url: (port) => `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@127.0.0.1:${port}/${POSTGRES_DATABASE}`,
-  },
+  compose: { service: 'postgres', containerPort: 5432, url: (port) => postgresUrl('127.0.0.1', port) },
   stopGraceMs: 15_000,
   probe: probePostgres,
   missingForLocal: () =>

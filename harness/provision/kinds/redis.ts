@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { INSTALL_HINT, onPath } from '../install-paths.ts';
 import { launch } from '../local/launch.ts';
-import { freeLoopbackPort } from '../ports.ts';
+import { listenAddress } from '../ports.ts';
 import type { ProvisionedServer, ProvisionOptions, ServerKindDescriptor } from '../types.ts';
 
 /**
@@ -15,8 +15,9 @@ export async function startLocalRedis(options: ProvisionOptions = {}, port?: num
   const binary = onPath('redis-server');
   if (!binary) throw new Error('redis-server not found on PATH');
   const dir = mkdtempSync(join(tmpdir(), 'storebench-redis-'));
-  port ??= await freeLoopbackPort();
-  const url = `redis://127.0.0.1:${port}`;
+  const listen = await listenAddress(options.host, 6379);
+  port ??= listen.port;
+  const url = `redis://${listen.address}:${port}`;
   return launch({
     kind: redis,
     command: binary,
@@ -24,7 +25,7 @@ export async function startLocalRedis(options: ProvisionOptions = {}, port?: num
       '--port',
       String(port),
       '--bind',
-      '127.0.0.1',
+      listen.address,
       '--save',
       '',
       '--appendonly',
@@ -43,6 +44,8 @@ export async function startLocalRedis(options: ProvisionOptions = {}, port?: num
     probeUrl: url,
     endpointUrl: url,
     port,
+    address: listen.address,
+    ...(listen.namespace && { namespace: listen.namespace }),
     readyTimeoutMs: options.readyTimeoutMs ?? 15_000,
     detached: options.detached ?? false,
   });

@@ -13,13 +13,19 @@ export interface LaunchSpec {
   args: string[];
   /** The JVM's garbage-collection log (`-Xlog:gc`), for servers that run on a JVM. */
   gcLog?: string;
-  /** Temp dir holding all its data and its log; removed on stop, kept by a crash and a restart. */
+  /** Temp dir holding all its data and its log; removed on stop unless `keepDir`, kept by a crash and a restart. */
   dir: string;
+  /** Leave `dir` on stop: the caller owns it (a node killed and started again on the same data). */
+  keepDir?: boolean;
   logFile: string;
   /** The URL readiness probes (may differ from the endpoint URL, e.g. postgres' maintenance db). */
   probeUrl: string;
   endpointUrl: string;
   port: number;
+  /** The address it listens on (default 127.0.0.1), for messages. */
+  address?: string;
+  /** Runs it inside this network namespace (`ip netns exec`, which keeps the pid): a host of a storebench network. */
+  namespace?: string;
   uid?: number;
   gid?: number;
   env?: NodeJS.ProcessEnv;
@@ -56,11 +62,11 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Socket inodes listening on TCP `port` (IPv4 and IPv6), from /proc/net/tcp{,6}. */
-function listeningInodes(port: number): Set<string> {
+/** Socket inodes listening on TCP `port` (IPv4 and IPv6) in the network namespace of `pid`, from /proc/<pid>/net/tcp{,6}. */
+function listeningInodes(pid: number, port: number): Set<string> {
   const inodes = new Set<string>();
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+  for (const table of [`/proc/${pid}/net/tcp`, `/proc/${pid}/net/tcp6`]) {
     let text = '';
     try {
       text = readFileSync(table, 'utf8');
@@ -81,7 +87,7 @@ function listeningInodes(port: number): Set<string> {
  * some other server that grabbed the port between picking it and our server binding it.
  */
 export function listenerOwnedBy(pid: number, port: number): boolean {
-  const inodes = listeningInodes(port);
+  const inodes = listeningInodes(pid, port);
   if (inodes.size === 0) return false;
   try {
     for (const fd of readdirSync(`/proc/${pid}/fd`)) {
@@ -112,6 +118,19 @@ export async function terminate(pid: number, graceMs: number, child?: ChildProce
   while (!gone() && Date.now() < hardDeadline) await new Promise((r) => setTimeout(r, 50));
 }
 
+/**
+ * The command line that runs the server: as is, or inside its network namespace (`ip netns exec` and
+ * `setpriv` both exec, so the pid we get is the server's own).
+ */
+function namespaced(spec: LaunchSpec): string[] {
+  if (spec.namespace === undefined) return [spec.command, ...spec.args];
+  const user =
+    spec.uid !== undefined
+      ? ['setpriv', `--reuid=${spec.uid}`, `--regid=${spec.gid ?? spec.uid}`, '--init-groups']
+      : [];
+  return ['ip', 'netns', 'exec', spec.namespace, ...user, spec.command, ...spec.args];
+}
+
 /** One process of a launched server (a restart makes another). */
 interface ServerProcess {
   pid: number;
@@ -123,14 +142,16 @@ interface ServerProcess {
 /** Spawns the server in its own process group, output appended to its log. */
 async function spawnServer(spec: LaunchSpec): Promise<ServerProcess> {
   const logFd = openSync(spec.logFile, 'a');
+  const [command, ...args] = namespaced(spec);
   let child: ChildProcess;
   try {
-    child = spawn(spec.command, spec.args, {
+    child = spawn(command!, args, {
       cwd: spec.dir,
       detached: true,
       stdio: ['ignore', logFd, logFd],
       env: spec.env ?? process.env,
-      ...(spec.uid !== undefined ? { uid: spec.uid, gid: spec.gid } : {}),
+      // Entering a namespace needs root: the user switch then happens inside it (namespaced()).
+      ...(spec.uid !== undefined && spec.namespace === undefined ? { uid: spec.uid, gid: spec.gid } : {}),
     });
   } finally {
     closeSync(logFd);
@@ -156,7 +177,8 @@ async function untilAnswering(spec: LaunchSpec, server: ServerProcess): Promise<
   while (!listenerOwnedBy(server.pid, spec.port)) {
     const dead = server.isDead();
     if (dead) throw new Error(`${spec.kind.name} exited before answering: ${dead}`);
-    if (Date.now() > ownDeadline) throw new Error(`${spec.kind.name} never listened on 127.0.0.1:${spec.port}`);
+    if (Date.now() > ownDeadline)
+      throw new Error(`${spec.kind.name} never listened on ${spec.address ?? '127.0.0.1'}:${spec.port}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const { version } = await waitUntilAnswering(spec.kind, spec.probeUrl, {
@@ -200,7 +222,7 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
   try {
     running = await spawnServer(spec);
   } catch (error) {
-    rmSync(spec.dir, { recursive: true, force: true });
+    if (!spec.keepDir) rmSync(spec.dir, { recursive: true, force: true });
     throw error;
   }
 
@@ -208,13 +230,13 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       if (running) await terminate(running.pid, spec.kind.stopGraceMs, spec.detached ? undefined : running.child);
-      rmSync(spec.dir, { recursive: true, force: true });
+      if (!spec.keepDir) rmSync(spec.dir, { recursive: true, force: true });
       unregister();
     })();
     return stopped;
   };
   // Registered even when detached, until it answers: Ctrl-C during start-up must not leave it behind.
-  const owned: Owned = { pid: running.pid, dirs: [spec.dir], stop };
+  const owned: Owned = { pid: running.pid, dirs: spec.keepDir ? [] : [spec.dir], stop };
   let unregister = registerOwned(owned);
   /** A detached server outlives this process once it answers: no longer ours to stop on exit. */
   const release = (server: ServerProcess): void => {
