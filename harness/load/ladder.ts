@@ -90,7 +90,7 @@ export async function measureStep(
     durationMs: ctx.durationS * 1000,
     requestTimeoutMs: ctx.requestTimeoutMs ?? 10_000,
   };
-  const roles: SampledRole[] = [{ role: 'loadgen', pids: [process.pid] }];
+  const roles: SampledRole[] = [{ role: 'loadgen', pids: [process.pid], ownOnly: true }];
   if (ctx.serverPids) roles.push({ role: 'server', pids: ctx.serverPids });
   if (ctx.databasePids) roles.push({ role: 'database', pids: ctx.databasePids });
   settleHeap();

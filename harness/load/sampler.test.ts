@@ -105,3 +105,35 @@ test('a process outside the run that burns CPU is counted as interference and na
     await burner.stop();
   }
 });
+
+test(
+  'an ownOnly role leaves out its children: the load generator is not charged for the servers it started',
+  { skip: linux },
+  async () => {
+    // A child of this process spinning a core: what an API process or a database server started by compare is.
+    const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.ok(processTree(process.pid).includes(child.pid!), 'the burner is in this process tree');
+      const sampler = new ResourceSampler(
+        [
+          { role: 'loadgen', pids: [process.pid], ownOnly: true },
+          { role: 'server', pids: [child.pid!] },
+        ],
+        { intervalMs: 100 },
+      );
+      sampler.start();
+      await new Promise((resolve) => setTimeout(resolve, 700)); // this process idles
+      const { roles } = sampler.stop();
+      const [loadgen, server] = roles;
+      assert.ok(server!.cpuPercentAvg > 50, `the child is busy: ${JSON.stringify(server)}`);
+      assert.ok(
+        loadgen!.cpuPercentAvg < 30,
+        `the idle generator is not charged for its child: ${JSON.stringify(loadgen)}`,
+      );
+    } finally {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  },
+);

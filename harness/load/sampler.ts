@@ -11,8 +11,14 @@ const PF_KTHREAD = 0x00200000;
 /** Who to sample: a role and the roots of its process trees (a function is re-evaluated each sample). */
 export interface SampledRole {
   role: ResourceUsage['role'];
-  /** Root pids; every live descendant belongs to the role too (database backends, cluster workers). */
+  /** Root pids; every live descendant belongs to the role too (database backends, cluster workers), unless `ownOnly`. */
   pids: number[] | (() => number[]);
+  /**
+   * Only the listed pids, not their descendants: the load generator, whose process is also the parent of
+   * the API processes and database servers it started (counting them made the system under test's CPU
+   * look like the generator's, and valid steps look generator-bound).
+   */
+  ownOnly?: boolean;
 }
 
 /** One process as read from /proc. */
@@ -248,7 +254,7 @@ export class ResourceSampler {
     const inRoles = new Set<number>();
     for (const a of this.#roles) {
       const roots = typeof a.role.pids === 'function' ? a.role.pids() : a.role.pids;
-      const pids = trees(procs, roots);
+      const pids = a.role.ownOnly ? roots.filter((pid) => procs.has(pid)) : trees(procs, roots);
       if (pids.length === 0) continue;
       let rss = 0;
       let cpuNs = 0;

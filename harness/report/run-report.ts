@@ -375,7 +375,7 @@ function reproducibilityBlocks(run: ReportRun): Block[] {
         : []),
       [
         { text: 'Interference: ', strong: true },
-        'every step samples the whole machine; a step in which processes outside the run took more than 10% of a core, or the load generator was the limit, is invalid, repeated, and never counted.',
+        `every step samples the whole machine; a step in which processes outside the run took more than ${run.scenario.interferenceLimitPercent ?? 10}% of a core, or the load generator was the limit, is invalid, repeated, and never counted.`,
       ],
     ],
   });
