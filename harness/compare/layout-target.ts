@@ -43,7 +43,12 @@ export interface LayoutContext {
   backend: BackendName;
   label: string;
   topology: Topology;
-  /** Only these workloads (the A/A twin measures one); default every workload of the plan. */
+  /**
+   * Only these workloads are measured (the A/A twin measures one); default every workload of the plan.
+   * The process is still seeded and warmed up with every workload of the plan: a twin must be the same
+   * system as its original (a memory API holding one data set instead of three has another heap, other
+   * garbage collections, and measured 4x lower than its original).
+   */
   workloads?: string[];
   /** A known extra cost: this slow request class in the target's mix (sized when its first trial starts). */
   cost?: () => { slowFraction: number; slowBusyMs: number };
@@ -81,7 +86,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
     ...(ctx.hosts && { host: ctx.hosts.api }),
     ...(ctx.database && { url: ctx.database.url }),
     ...(!ctx.database && {
-      seedWorkloads: { workloads, scale: settings.scale, datasetSeed: settings.datasetSeed },
+      seedWorkloads: { workloads: plan.workloads, scale: settings.scale, datasetSeed: settings.datasetSeed },
     }),
   };
   const dbPid = ctx.database?.pid;
@@ -108,7 +113,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
         const up = (api.startupMs / 1000).toFixed(1);
         ctx.log(`compare: ${label}: API at ${api.url} (${topologyLabel(topology)}, up in ${up} s)`);
         await verifyLayout(ctx, workloads, api);
-        await warmUp(ctx, workloads, api.url);
+        await warmUp(ctx, plan.workloads, api.url);
       } catch (error) {
         await api.stop();
         signalGroups(dbRoots, 'SIGSTOP');

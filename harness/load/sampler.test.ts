@@ -137,3 +137,23 @@ test(
     }
   },
 );
+
+test('a process whose work runs off its main thread (a JVM) is counted whole', { skip: linux }, async () => {
+  // The main thread sleeps while a worker thread spins: /proc/<pid>/schedstat alone would read ~0%.
+  const child = spawn(
+    process.execPath,
+    ['-e', "new (require('node:worker_threads').Worker)('for (;;) {}', { eval: true }); setInterval(() => {}, 1000);"],
+    { stdio: 'ignore' },
+  );
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const sampler = new ResourceSampler([{ role: 'database', pids: [child.pid!] }], { intervalMs: 100 });
+    sampler.start();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const [database] = sampler.stop().roles;
+    assert.ok(database!.cpuPercentAvg > 50, `the worker thread's CPU is counted: ${JSON.stringify(database)}`);
+  } finally {
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+  }
+});

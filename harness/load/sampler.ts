@@ -26,14 +26,31 @@ interface ProcInfo {
   ppid: number;
   comm: string;
   kernel: boolean;
-  /** Nanoseconds on a CPU (schedstat), or ticks * 10 ms where schedstat is missing. */
+  /** Nanoseconds on a CPU: every thread's schedstat when read `detailed`, else clock ticks (all threads). */
   cpuNs: number;
   /** Nanoseconds runnable but waiting for a CPU; 0 when schedstat is unavailable. */
   waitNs: number;
   rssBytes: number;
 }
 
-function readProc(pid: number): ProcInfo | null {
+/** "<on-cpu ns> <run-queue wait ns> <timeslices>" of one thread (or of a process's main thread), or null. */
+function readSchedstat(path: string): [number, number] | null {
+  try {
+    const [run, wait] = readFileSync(path, 'latin1').split(' ');
+    const cpu = Number(run);
+    return Number.isFinite(cpu) ? [cpu, Number(wait) || 0] : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One process from /proc. `/proc/<pid>/stat` counts every thread, at clock-tick resolution;
+ * `/proc/<pid>/schedstat` is in nanoseconds but covers the main thread only (a JVM's main thread
+ * sleeps while its other 200 threads work). So `detailed` reads nanoseconds per thread and sums them
+ * (the processes of a role, read every sample); the census of every other process keeps ticks.
+ */
+function readProc(pid: number, detailed = false): ProcInfo | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
@@ -43,17 +60,31 @@ function readProc(pid: number): ProcInfo | null {
     const ppid = Number(fields[1]);
     const flags = Number(fields[6]);
     const ticks = Number(fields[11]) + Number(fields[12]);
+    const threads = Number(fields[17]);
     const rssPages = Number(fields[21]);
     if (!Number.isFinite(ticks + rssPages + ppid)) return null;
     let cpuNs = (ticks * 1e9) / CLOCK_TICKS_PER_S;
     let waitNs = 0;
-    try {
-      // "<on-cpu ns> <run-queue wait ns> <timeslices>": nanoseconds, so short gaps stay exact.
-      const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'latin1').split(' ');
-      cpuNs = Number(run) || cpuNs;
-      waitNs = Number(wait) || 0;
-    } catch {
-      // no schedstat: tick resolution
+    if (detailed) {
+      let paths = [`/proc/${pid}/schedstat`];
+      if (threads > 1) {
+        try {
+          paths = readdirSync(`/proc/${pid}/task`).map((tid) => `/proc/${pid}/task/${tid}/schedstat`);
+        } catch {
+          // gone meanwhile: the main thread's figure, or ticks
+        }
+      }
+      let run = 0;
+      let read = 0;
+      for (const path of paths) {
+        const figures = readSchedstat(path);
+        if (!figures) continue;
+        run += figures[0];
+        waitNs += figures[1];
+        read++;
+      }
+      // (A thread that exits takes its nanoseconds with it: that interval's delta is clamped at 0.)
+      if (read > 0) cpuNs = run;
     }
     return { ppid, comm, kernel: (flags & PF_KTHREAD) !== 0, cpuNs, waitNs, rssBytes: rssPages * PAGE_BYTES };
   } catch {
@@ -63,7 +94,7 @@ function readProc(pid: number): ProcInfo | null {
 
 /** utime + stime (as ns), wait and RSS of one pid; null when gone or not Linux. */
 export function readProcStat(pid: number): { cpuNs: number; waitNs: number; rssBytes: number } | null {
-  const info = readProc(pid);
+  const info = readProc(pid, true);
   return info && { cpuNs: info.cpuNs, waitNs: info.waitNs, rssBytes: info.rssBytes };
 }
 
@@ -260,6 +291,8 @@ export class ResourceSampler {
       let cpuNs = 0;
       let waitNs = 0;
       for (const pid of pids) {
+        const detailed = readProc(pid, true);
+        if (detailed) procs.set(pid, detailed);
         inRoles.add(pid);
         a.seenPids.add(pid);
         rss += procs.get(pid)!.rssBytes;
