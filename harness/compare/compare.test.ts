@@ -102,10 +102,10 @@ describe('compare end to end (real servers)', () => {
       const run = JSON.parse(await readFile(join(outcome.runDir, 'run.json'), 'utf8')) as RunResult;
 
       assert.deepEqual(run.skippedBackends, []);
-      // Every (backend, workload) twice, the A/A twin on the calibrated workload too, in rotating order.
+      // Every (backend, workload) twice, the A/A twin on every workload as its original, in rotating order.
       const twin = 'memory (A/A twin)';
       for (const backend of [...plan.backends, twin]) {
-        for (const workload of backend === twin ? ['usages'] : plan.workloads) {
+        for (const workload of plan.workloads) {
           const trials = run.trials!.filter((t) => t.backend === backend && t.workload === workload);
           assert.deepEqual(
             trials.map((t) => t.trial),

@@ -44,10 +44,10 @@ export interface LayoutContext {
   label: string;
   topology: Topology;
   /**
-   * Only these workloads are measured (the A/A twin measures one); default every workload of the plan.
-   * The process is still seeded and warmed up with every workload of the plan: a twin must be the same
-   * system as its original (a memory API holding one data set instead of three has another heap, other
-   * garbage collections, and measured 4x lower than its original).
+   * Only these workloads are measured (the +cost target of a calibration measures one); default every
+   * workload of the plan. The process is still seeded and warmed up with every workload of the plan, so it
+   * is the same system as the target it is compared with (a memory API holding one data set instead of
+   * three has another heap, other garbage collections, and measured 4x lower than its original).
    */
   workloads?: string[];
   /** A known extra cost: this slow request class in the target's mix (sized when its first trial starts). */
