@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { processTree } from '../load/index.ts';
+import { killGroup } from '../provision/process-registry.ts';
 import type { PlacementRecord } from '../results/index.ts';
 
 /**
@@ -81,15 +82,5 @@ export function pinLoadGenerator(p: Placement): void {
  * CPU at all while other targets are measured, and keeps its memory, caches and JIT state.
  */
 export function signalGroups(roots: number[], signal: 'SIGSTOP' | 'SIGCONT'): void {
-  for (const pid of roots) {
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        // gone
-      }
-    }
-  }
+  for (const pid of roots) killGroup(pid, signal);
 }
