@@ -26,7 +26,8 @@ interface ProcInfo {
   ppid: number;
   comm: string;
   kernel: boolean;
-  /** Nanoseconds on a CPU: every thread's schedstat when read `detailed`, else clock ticks (all threads). */
+  threads: number;
+  /** Nanoseconds on a CPU: clock ticks of every thread, or their schedstat sum after `withThreadTimes`. */
   cpuNs: number;
   /** Nanoseconds runnable but waiting for a CPU; 0 when schedstat is unavailable. */
   waitNs: number;
@@ -45,12 +46,10 @@ function readSchedstat(path: string): [number, number] | null {
 }
 
 /**
- * One process from /proc. `/proc/<pid>/stat` counts every thread, at clock-tick resolution;
- * `/proc/<pid>/schedstat` is in nanoseconds but covers the main thread only (a JVM's main thread
- * sleeps while its other 200 threads work). So `detailed` reads nanoseconds per thread and sums them
- * (the processes of a role, read every sample); the census of every other process keeps ticks.
+ * One process from `/proc/<pid>/stat`: its CPU counts every thread, at clock-tick resolution (the census
+ * of every process on the machine reads only this). See `withThreadTimes` for nanoseconds.
  */
-function readProc(pid: number, detailed = false): ProcInfo | null {
+function readProc(pid: number): ProcInfo | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
@@ -63,39 +62,48 @@ function readProc(pid: number, detailed = false): ProcInfo | null {
     const threads = Number(fields[17]);
     const rssPages = Number(fields[21]);
     if (!Number.isFinite(ticks + rssPages + ppid)) return null;
-    let cpuNs = (ticks * 1e9) / CLOCK_TICKS_PER_S;
-    let waitNs = 0;
-    if (detailed) {
-      let paths = [`/proc/${pid}/schedstat`];
-      if (threads > 1) {
-        try {
-          paths = readdirSync(`/proc/${pid}/task`).map((tid) => `/proc/${pid}/task/${tid}/schedstat`);
-        } catch {
-          // gone meanwhile: the main thread's figure, or ticks
-        }
-      }
-      let run = 0;
-      let read = 0;
-      for (const path of paths) {
-        const figures = readSchedstat(path);
-        if (!figures) continue;
-        run += figures[0];
-        waitNs += figures[1];
-        read++;
-      }
-      // (A thread that exits takes its nanoseconds with it: that interval's delta is clamped at 0.)
-      if (read > 0) cpuNs = run;
-    }
-    return { ppid, comm, kernel: (flags & PF_KTHREAD) !== 0, cpuNs, waitNs, rssBytes: rssPages * PAGE_BYTES };
+    const cpuNs = (ticks * 1e9) / CLOCK_TICKS_PER_S;
+    const kernel = (flags & PF_KTHREAD) !== 0;
+    return { ppid, comm, kernel, threads, cpuNs, waitNs: 0, rssBytes: rssPages * PAGE_BYTES };
   } catch {
     return null;
   }
 }
 
+/**
+ * The same process with nanoseconds on a CPU and waiting for one, summed over its threads' schedstat
+ * (the processes of a role, every sample). `/proc/<pid>/schedstat` alone covers the main thread only: a
+ * JVM's main thread sleeps while its other 200 threads work. Where nothing can be read, the ticks stay.
+ */
+function withThreadTimes(pid: number, info: ProcInfo): ProcInfo {
+  let paths = [`/proc/${pid}/schedstat`];
+  if (info.threads > 1) {
+    try {
+      paths = readdirSync(`/proc/${pid}/task`).map((tid) => `/proc/${pid}/task/${tid}/schedstat`);
+    } catch {
+      // gone meanwhile: the main thread's figure, or ticks
+    }
+  }
+  let run = 0;
+  let wait = 0;
+  let read = 0;
+  for (const path of paths) {
+    const figures = readSchedstat(path);
+    if (!figures) continue;
+    run += figures[0];
+    wait += figures[1];
+    read++;
+  }
+  // (A thread that exits takes its nanoseconds with it: that interval's delta is clamped at 0.)
+  return read > 0 ? { ...info, cpuNs: run, waitNs: wait } : info;
+}
+
 /** utime + stime (as ns), wait and RSS of one pid; null when gone or not Linux. */
 export function readProcStat(pid: number): { cpuNs: number; waitNs: number; rssBytes: number } | null {
-  const info = readProc(pid, true);
-  return info && { cpuNs: info.cpuNs, waitNs: info.waitNs, rssBytes: info.rssBytes };
+  const stat = readProc(pid);
+  if (!stat) return null;
+  const info = withThreadTimes(pid, stat);
+  return { cpuNs: info.cpuNs, waitNs: info.waitNs, rssBytes: info.rssBytes };
 }
 
 /** Every live process, read once. */
@@ -291,8 +299,7 @@ export class ResourceSampler {
       let cpuNs = 0;
       let waitNs = 0;
       for (const pid of pids) {
-        const detailed = readProc(pid, true);
-        if (detailed) procs.set(pid, detailed);
+        procs.set(pid, withThreadTimes(pid, procs.get(pid)!));
         inRoles.add(pid);
         a.seenPids.add(pid);
         rss += procs.get(pid)!.rssBytes;
