@@ -37,20 +37,14 @@ export interface FaultRunPlan {
 }
 
 /** What the user may give, as the flags (and run.json) spell it. */
-export interface LayoutDimensionsInput {
-  /** `loopback`, `0`, `0.5ms`, `0.5ms~0.1ms`. */
-  rtt?: string[];
+/** The layout flags as given: the fields run.json records (so `--from` repeats them), plus `--hosts`. */
+export type LayoutDimensionsInput = Pick<
+  CompareSettings,
+  'rtt' | 'clusters' | 'faults' | 'faultLoad' | 'faultRps' | 'faultDurationS' | 'faultWorkload'
+> & {
   /** `netns`: hosts in namespaces even with no delay (as `--rtt 0`); `loopback` refuses any delay. */
   hosts?: string;
-  /** `single`, `cassandra:3`, `postgres:standby:sync`... */
-  clusters?: string[];
-  /** `kill:node2@10`, `partition:primary@15+20`. */
-  faults?: string[];
-  faultLoad?: number;
-  faultRps?: number;
-  faultDurationS?: number;
-  faultWorkload?: string;
-}
+};
 
 const FAULT_DEFAULTS = { load: 0.5, durationS: 30, warmupS: 2 };
 
