@@ -27,15 +27,19 @@ export class FaultRuns {
 
   constructor(private readonly plan: FaultRunPlan) {}
 
-  /** Wraps the first target of a database: its close() after the last trial only pauses it. */
+  /** Wraps the first target of a database: its close() only pauses it (kept until it opens again, or for the failure). */
   wrap(target: LoadTarget, backend: BackendName, cluster: RunningCluster | undefined): LoadTarget {
     if (!cluster || !this.plan.specs.some((s) => cluster.members.some((m) => m.name === s.member))) return target;
     const entry: FaultTarget = { label: target.label, backend, cluster };
     this.targets.push(entry);
     return {
       ...target,
-      open: async () => {
-        const open = await target.open();
+      open: async (again?: boolean) => {
+        // A target opened for every trial: only the API of the last one is kept for the failure run.
+        const earlier = entry.kept;
+        delete entry.kept;
+        await earlier?.close();
+        const open = await target.open(again);
         return {
           ...open,
           close: async () => {

@@ -67,12 +67,14 @@ export interface LayoutContext {
 }
 
 /**
- * One API layout of one backend as a load target. Opening it (once) starts the processes on the
- * system-under-test CPUs (cold cache), checks every workload answers like the memory reference (a
- * difference throws VerifyMismatchError and stops the run), records the data sets and runs an
- * unrecorded warm-up pass for the JIT of the API and of the database. Between trials it pauses
- * (SIGSTOP) the API processes and the database and continues them; closing stops the processes and
- * leaves the database paused for the next layout.
+ * One API layout of one backend as a load target. Opening it starts the processes on the
+ * system-under-test CPUs (cold cache), checks every workload answers like the memory reference (the
+ * first time; a difference throws VerifyMismatchError and stops the run), records the data sets and
+ * runs an unrecorded warm-up pass for the JIT of the API and of the database. With `apiPerTrial:
+ * fresh` (the default) it is closed after every trial and opened again for the next, so every trial
+ * measures new API processes on the same database; with `reuse` it pauses (SIGSTOP) the API processes
+ * and the database between trials and continues them. Closing stops the processes and leaves the
+ * database paused for the next layout or trial.
  */
 export function layoutTarget(ctx: LayoutContext): LoadTarget {
   const { plan, topology, label } = ctx;
@@ -95,8 +97,9 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
   return {
     label,
     workloads,
+    freshPerTrial: scenario.apiPerTrial === 'fresh',
     ...(ctx.cost && { scenario: ctx.cost }),
-    open: async (): Promise<OpenTarget> => {
+    open: async (again = false): Promise<OpenTarget> => {
       signalGroups(dbRoots, 'SIGCONT');
       await ctx.hosts?.activate();
       // A cached layout starts cold: no values left by another backend or an earlier layout.
@@ -112,8 +115,9 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
       try {
         const up = (api.startupMs / 1000).toFixed(1);
         ctx.log(`compare: ${label}: API at ${api.url} (${topologyLabel(topology)}, up in ${up} s)`);
-        await verifyLayout(ctx, workloads, api);
-        await warmUp(ctx, plan.workloads, api.url);
+        // Its answers were checked when it first opened; the database holds the same data sets since.
+        if (!again) await verifyLayout(ctx, workloads, api);
+        await warmUp(ctx, plan.workloads, api.url, !again);
       } catch (error) {
         await api.stop();
         signalGroups(dbRoots, 'SIGSTOP');
@@ -209,7 +213,7 @@ async function verifyLayout(ctx: LayoutContext, workloads: string[], api: Runnin
  * An unrecorded pass over every workload at a modest rate, so the first measured step does not pay
  * for the JIT of the API and of the database, or for cold caches. Recorded as a preparation action.
  */
-async function warmUp(ctx: LayoutContext, workloads: string[], url: string): Promise<void> {
+async function warmUp(ctx: LayoutContext, workloads: string[], url: string, record: boolean): Promise<void> {
   const { scenario } = ctx.plan;
   if (scenario.targetWarmupS <= 0) return;
   const rate = Math.min(500, Math.round(scenario.searchStartRps / 2));
@@ -230,10 +234,12 @@ async function warmUp(ctx: LayoutContext, workloads: string[], url: string): Pro
     );
   }
   const seconds = Math.round((performance.now() - started) / 100) / 10;
+  if (!record) return;
+  const every = scenario.apiPerTrial === 'fresh' && scenario.trials > 1 ? ' (again for each trial\'s new API)' : '';
   (ctx.result.preparation ??= []).push({
     backend: ctx.label,
     actions: [
-      `warm-up ${scenario.targetWarmupS} s at ${rate} RPS per workload (${workloads.join(', ')}), not measured`,
+      `warm-up ${scenario.targetWarmupS} s at ${rate} RPS per workload (${workloads.join(', ')}), not measured${every}`,
     ],
     seconds,
   });

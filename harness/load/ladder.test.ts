@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LoadMix } from '../../core/workloads/load-mix.ts';
-import { runLadder } from './ladder.ts';
+import type { ResourceUsage } from '../results/index.ts';
+import type { StepMeasurement } from './driver.ts';
+import { generatorBottleneck, runLadder } from './ladder.ts';
 import { startTestServer } from './test-server.ts';
 
 const getRoot: LoadMix = {
@@ -197,5 +199,35 @@ describe('load runner', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('a generator-bound step', () => {
+  const measurement = {
+    plan: { kind: 'rate', target: 4000, connections: 400, warmupMs: 0, durationMs: 3000, requestTimeoutMs: 1000 },
+    eventLoopDelayP99Ms: 12,
+  } as unknown as StepMeasurement;
+  const loadgen = (whole: number, main?: number): ResourceUsage => ({
+    role: 'loadgen',
+    pids: [1],
+    cpuPercentAvg: whole,
+    cpuPercentMax: whole,
+    cpuWaitPercentAvg: 10,
+    ...(main !== undefined && { mainThread: { cpuPercentAvg: main, cpuWaitPercentAvg: 10 } }),
+    rssBytesAvg: 0,
+    rssBytesMax: 0,
+    samples: 6,
+  });
+
+  test('is decided by the event-loop thread, not by the GC threads beside it', () => {
+    // 95% over every thread, 55% + 10% on the event loop: it had time to spare.
+    assert.deepEqual(generatorBottleneck(measurement, [loadgen(95, 55)], 4000, 4000), []);
+    const [reason] = generatorBottleneck(measurement, [loadgen(110, 85)], 4000, 3000);
+    assert.match(reason ?? '', /event-loop thread CPU 85% of a core \+ 10% waiting/);
+  });
+
+  test('falls back to the whole process where the main thread could not be read', () => {
+    assert.equal(generatorBottleneck(measurement, [loadgen(85)], 4000, 4000).length, 1);
+    assert.equal(generatorBottleneck(measurement, [loadgen(70)], 4000, 4000).length, 0);
   });
 });

@@ -147,11 +147,16 @@ test('a process whose work runs off its main thread (a JVM) is counted whole', {
   );
   try {
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const sampler = new ResourceSampler([{ role: 'database', pids: [child.pid!] }], { intervalMs: 100 });
+    const sampler = new ResourceSampler([{ role: 'database', pids: [child.pid!], mainThread: true }], {
+      intervalMs: 100,
+    });
     sampler.start();
     await new Promise((resolve) => setTimeout(resolve, 700));
     const [database] = sampler.stop().roles;
     assert.ok(database!.cpuPercentAvg > 50, `the worker thread's CPU is counted: ${JSON.stringify(database)}`);
+    // ...and the main thread alone, asked for, reads what it did: nearly nothing.
+    assert.ok(database!.mainThread, 'the main thread is sampled on its own');
+    assert.ok(database!.mainThread.cpuPercentAvg < 30, `the idle main thread: ${JSON.stringify(database)}`);
   } finally {
     child.kill('SIGKILL');
     await once(child, 'exit');

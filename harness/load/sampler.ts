@@ -19,6 +19,11 @@ export interface SampledRole {
    * look like the generator's, and valid steps look generator-bound).
    */
   ownOnly?: boolean;
+  /**
+   * Also sample the main thread of each listed pid on its own (its event loop, for a Node process): the
+   * load generator's limit is its one event loop, not the GC and worker threads V8 runs beside it.
+   */
+  mainThread?: boolean;
 }
 
 /** One process as read from /proc. */
@@ -32,6 +37,8 @@ interface ProcInfo {
   /** Nanoseconds runnable but waiting for a CPU; 0 when schedstat is unavailable. */
   waitNs: number;
   rssBytes: number;
+  /** The main thread alone (`/proc/<pid>/task/<pid>/schedstat`), read for roles that ask for it. */
+  main?: { cpuNs: number; waitNs: number };
 }
 
 /** "<on-cpu ns> <run-queue wait ns> <timeslices>" of one thread (or of a process's main thread), or null. */
@@ -166,6 +173,8 @@ interface RoleAccumulator {
   cpuSum: number;
   cpuMax: number;
   waitSum: number;
+  mainSum: number;
+  mainWaitSum: number;
   rssSum: number;
   rssMax: number;
   samples: number;
@@ -219,6 +228,8 @@ export class ResourceSampler {
       cpuSum: 0,
       cpuMax: 0,
       waitSum: 0,
+      mainSum: 0,
+      mainWaitSum: 0,
       rssSum: 0,
       rssMax: 0,
       samples: 0,
@@ -259,6 +270,9 @@ export class ResourceSampler {
         cpuPercentAvg: avg(a.cpuSum, m.intervals),
         cpuPercentMax: round1(a.cpuMax),
         cpuWaitPercentAvg: avg(a.waitSum, m.intervals),
+        ...(a.role.mainThread && {
+          mainThread: { cpuPercentAvg: avg(a.mainSum, m.intervals), cpuWaitPercentAvg: avg(a.mainWaitSum, m.intervals) },
+        }),
         rssBytesAvg: a.samples ? Math.round(a.rssSum / a.samples) : 0,
         rssBytesMax: a.rssMax,
         samples: a.samples,
@@ -298,8 +312,20 @@ export class ResourceSampler {
       let rss = 0;
       let cpuNs = 0;
       let waitNs = 0;
+      let mainNs = 0;
+      let mainWaitNs = 0;
       for (const pid of pids) {
-        procs.set(pid, withThreadTimes(pid, procs.get(pid)!));
+        const info = withThreadTimes(pid, procs.get(pid)!);
+        if (a.role.mainThread) {
+          const figures = readSchedstat(`/proc/${pid}/task/${pid}/schedstat`);
+          if (figures) info.main = { cpuNs: figures[0], waitNs: figures[1] };
+          const before = last?.procs.get(pid)?.main;
+          if (before && info.main) {
+            mainNs += Math.max(0, info.main.cpuNs - before.cpuNs);
+            mainWaitNs += Math.max(0, info.main.waitNs - before.waitNs);
+          }
+        }
+        procs.set(pid, info);
         inRoles.add(pid);
         a.seenPids.add(pid);
         rss += procs.get(pid)!.rssBytes;
@@ -315,6 +341,8 @@ export class ResourceSampler {
         a.cpuSum += cpu;
         a.cpuMax = Math.max(a.cpuMax, cpu);
         a.waitSum += percent(waitNs);
+        a.mainSum += percent(mainNs);
+        a.mainWaitSum += percent(mainWaitNs);
       }
       a.rssSum += rss;
       a.rssMax = Math.max(a.rssMax, rss);

@@ -345,6 +345,13 @@ function trialCount(run: ReportRun): string {
   return n === 1 ? '1 trial (no spread measured: repeat the run, or use --trials)' : `${n} interleaved trials`;
 }
 
+function apiPerTrialText(run: ReportRun): string {
+  if ((run.scenario.trials ?? 1) < 2) return '';
+  return run.scenario.apiPerTrial === 'fresh'
+    ? 'Every trial started new API processes (on the same database), so the trials also sample how much one API process differs from the next.'
+    : 'All trials of a backend measured the same API processes (paused in between): the spread from one API process to the next is not in the trials, only in the A/A twin.';
+}
+
 /** How far the figures can be trusted: the calibration, the trials, placement and preparation. */
 function reproducibilityBlocks(run: ReportRun): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Reproducibility' }];
@@ -355,7 +362,7 @@ function reproducibilityBlocks(run: ReportRun): Block[] {
     items: [
       [
         { text: 'Trials: ', strong: true },
-        `${trialCount(run)}; the order of the backends rotates from trial to trial, so slow drift of the machine hits all of them alike.`,
+        `${trialCount(run)}; the order of the backends rotates from trial to trial, so slow drift of the machine hits all of them alike. ${apiPerTrialText(run)}`,
       ],
       [{ text: 'Headline figures: ', strong: true }, `${INTERVAL_METHOD}.`],
       [

@@ -319,6 +319,8 @@ export interface ScenarioRecord {
   maxSearchSteps?: number;
   /** Seconds of the unmeasured warm-up pass per workload when a target first starts. */
   targetWarmupS?: number;
+  /** New API processes for every trial, or one set paused between trials (absent: runs before it existed, `reuse`). */
+  apiPerTrial?: 'fresh' | 'reuse';
   /** CPU (% of one core) processes outside the run may take during a step before it is invalid. */
   interferenceLimitPercent?: number;
   profile: 'none' | 'doctor' | 'flame';
@@ -422,6 +424,11 @@ export interface ResourceUsage {
    * averaged over the step. High values mean the box, not the process, was the limit (shared or overloaded cores).
    */
   cpuWaitPercentAvg?: number;
+  /**
+   * The main threads alone (roles sampled with `mainThread`: the load generator, whose limit is its one
+   * event loop), running and waiting for a CPU, as % of one core averaged over the step.
+   */
+  mainThread?: { cpuPercentAvg: number; cpuWaitPercentAvg: number };
   /** Resident set size summed over pids, averaged / highest over samples. */
   rssBytesAvg: number;
   rssBytesMax: number;

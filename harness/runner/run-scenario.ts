@@ -41,9 +41,9 @@ export interface ScenarioRun {
 /**
  * The one scenario runner behind `load`, `compare` and `calibrate`. For each trial, every target in
  * turn (the order rotates from trial to trial, so slow drift of the machine hits every target
- * alike): bring it up (the first time) or resume it, find the max sustainable rate of every
- * workload (a ladder, or a search that starts from the earlier trials' figure), then pause it
- * while the others are measured. After the last trial each target is closed and, when the scenario
+ * alike): bring it up (the first time, or every trial for a target with `freshPerTrial`) or resume
+ * it, find the max sustainable rate of every workload (a ladder, or a search that starts from the
+ * earlier trials' figure), then pause it (or close it) while the others are measured. After the last trial each target is closed and, when the scenario
  * asks, one step is re-run against a fresh process of it under clinic. Errors of a target (it does
  * not start, it answers wrongly) propagate; what was measured before is saved.
  */
@@ -51,6 +51,7 @@ export async function runScenario(run: ScenarioRun): Promise<void> {
   const { scenario, targets } = run;
   const log = run.log ?? ((line: string) => console.error(line));
   const opened = new Map<LoadTarget, OpenTarget>();
+  const everOpened = new Set<LoadTarget>();
   const skipped = new Set<LoadTarget>();
   try {
     for (let trial = 1; trial <= scenario.trials; trial++) {
@@ -62,13 +63,14 @@ export async function runScenario(run: ScenarioRun): Promise<void> {
         if (open) await open.resume?.();
         else {
           try {
-            open = await target.open();
+            open = await target.open(everOpened.has(target));
           } catch (error) {
             if (!run.skip?.(target, error)) throw error;
             skipped.add(target);
             continue;
           }
           opened.set(target, open);
+          everOpened.add(target);
         }
         try {
           for (const workload of target.workloads ?? scenario.workloads) {
@@ -76,7 +78,7 @@ export async function runScenario(run: ScenarioRun): Promise<void> {
             await run.save();
           }
         } finally {
-          if (trial < scenario.trials) await open.pause?.();
+          if (trial < scenario.trials && !target.freshPerTrial) await open.pause?.();
           else {
             opened.delete(target);
             await open.close();

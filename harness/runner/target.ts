@@ -16,8 +16,16 @@ export interface LoadTarget {
    * only it carries), read before each of its trials.
    */
   scenario?(): Partial<Pick<Scenario, 'slowFraction' | 'slowBusyMs'>>;
-  /** Brings the target up and says where it answers; throws when it cannot. */
-  open(): Promise<OpenTarget>;
+  /**
+   * Closed after every trial and opened again for the next (new API processes each trial), instead of
+   * paused and resumed. Absent: one opening serves every trial.
+   */
+  readonly freshPerTrial?: boolean;
+  /**
+   * Brings the target up and says where it answers; throws when it cannot. `again`: it was open in an
+   * earlier trial (what was checked then, such as its answers against the reference, need not be again).
+   */
+  open(again?: boolean): Promise<OpenTarget>;
   /**
    * How to start one fresh API process of this target under a profiler: a command beginning with
    * `node` (clinic wraps node only) and where it will listen (`port` is free, for targets that can

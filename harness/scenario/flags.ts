@@ -27,6 +27,7 @@ export const SCENARIO_FLAG_OPTIONS = {
   resolution: { type: 'string' },
   'search-start': { type: 'string' },
   'target-warmup': { type: 'string' },
+  'api-per-trial': { type: 'string' },
 } as const;
 
 export const SCENARIO_FLAG_HELP = `  --kind rate|concurrency open model (offered RPS) or closed model (connections); default rate
@@ -50,7 +51,10 @@ export const SCENARIO_FLAG_HELP = `  --kind rate|concurrency open model (offered
   --trials N              independent trials per target and workload, interleaved across targets
   --resolution F          search grid: neighbouring rates differ by F (default 0.19: four per doubling)
   --search-start RPS      first rate of a target's first search (default 1000)
-  --target-warmup S       unmeasured warm-up per workload when a target first starts (compare; default 3)`;
+  --target-warmup S       unmeasured warm-up per workload each time a target's API starts (compare; default 3)
+  --api-per-trial fresh|reuse
+                          compare: new API processes for every trial (default fresh), or one set paused
+                          between trials`;
 
 type FlagValues = Partial<Record<keyof typeof SCENARIO_FLAG_OPTIONS, string | string[] | undefined>>;
 
@@ -85,6 +89,7 @@ export function scenarioOverrides(values: FlagValues): Record<string, unknown> {
   set('resolution', 'resolution');
   set('search-start', 'searchStartRps');
   set('target-warmup', 'targetWarmupS');
+  set('api-per-trial', 'apiPerTrial', (v) => v);
   const maxIds = values['max-id'];
   if (Array.isArray(maxIds) && maxIds.length > 0) {
     o.maxIds = Object.fromEntries(

@@ -54,6 +54,12 @@ export const scenarioSchema = z
     resolution: z.number().min(0.02).max(1).default(DEFAULT_RESOLUTION),
     /** An unmeasured pass over every workload when a target first starts (JIT of the API and the database, caches), in seconds per workload. */
     targetWarmupS: z.number().min(0).max(600).default(3),
+    /**
+     * Targets that start their own API processes (compare): `fresh` starts new ones for every trial (each
+     * trial then samples the process-to-process spread: heap layout, JIT, when garbage collections fall),
+     * `reuse` keeps one set paused between trials. The database stays up either way.
+     */
+    apiPerTrial: z.enum(['fresh', 'reuse']).default('fresh'),
     /** CPU (% of one core) processes outside the run may take during a step before it is invalid and repeated. */
     interferenceLimitPercent: z.number().min(0).max(10_000).default(10),
     /** Search: most steps one search may run. */

@@ -22,7 +22,8 @@ export async function startSingleServer(
 ): Promise<RunningCluster> {
   const { network, hostPrefix, ...provision } = options;
   const host = network ? await network.addHost(`${hostPrefix ?? kind}-server`) : undefined;
-  if (host && (provision.mode ?? 'local') !== 'local') {
+  // `auto` means local here: on a network only the local provisioner can place a server on a host.
+  if (host && !['local', 'auto'].includes(provision.mode ?? 'local')) {
     throw new Error(`servers on a network are started by the local provisioner, not ${provision.mode}`);
   }
   const set = await provisionServers([kind], {
