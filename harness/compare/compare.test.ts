@@ -114,6 +114,17 @@ describe('compare end to end (real servers)', () => {
           );
         }
       }
+      // Every trial measured new API processes (apiPerTrial defaults to fresh), on the same database.
+      assert.equal(run.scenario.apiPerTrial, 'fresh');
+      for (const backend of plan.backends) {
+        const apiPids = (trial: number) =>
+          run.steps
+            .filter((s) => s.backend === backend && s.trial === trial)
+            .flatMap((s) => s.resources.find((r) => r.role === 'server')?.pids ?? []);
+        const [one, two] = [new Set(apiPids(1)), new Set(apiPids(2))];
+        assert.ok(one.size > 0 && two.size > 0, `${backend}: API processes sampled in both trials`);
+        assert.ok(![...one].some((pid) => two.has(pid)), `${backend}: trial 2 measured other API processes than trial 1`);
+      }
       const firstOfTrial = (trial: number) => run.trials!.find((t) => t.trial === trial)!.backend;
       assert.notEqual(firstOfTrial(1), firstOfTrial(2), 'the order of the targets rotates from trial to trial');
       assert.equal(run.calibration?.workload, 'usages');

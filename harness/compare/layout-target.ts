@@ -50,6 +50,12 @@ export interface LayoutContext {
    * three has another heap, other garbage collections, and measured 4x lower than its original).
    */
   workloads?: string[];
+  /**
+   * The label of the target this one is a second copy of (the A/A twin, the +cost target) on the same
+   * database: its answers are not verified again, since by the time it first opens the database holds
+   * what its original's trials wrote, and the reference does not. Its data sets are recorded as they are.
+   */
+  copyOf?: string;
   /** A known extra cost: this slow request class in the target's mix (sized when its first trial starts). */
   cost?: () => { slowFraction: number; slowBusyMs: number };
   /** The database (absent for memory, which seeds itself in each API process). */
@@ -116,7 +122,8 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
         const up = (api.startupMs / 1000).toFixed(1);
         ctx.log(`compare: ${label}: API at ${api.url} (${topologyLabel(topology)}, up in ${up} s)`);
         // Its answers were checked when it first opened; the database holds the same data sets since.
-        if (!again) await verifyLayout(ctx, workloads, api);
+        if (!again && ctx.copyOf) recordDatasets(ctx, workloads);
+        else if (!again) await verifyLayout(ctx, workloads, api);
         await warmUp(ctx, plan.workloads, api.url, !again);
       } catch (error) {
         await api.stop();
@@ -201,6 +208,10 @@ async function verifyLayout(ctx: LayoutContext, workloads: string[], api: Runnin
       });
     }
   }
+  recordDatasets(ctx, workloads);
+}
+
+function recordDatasets(ctx: LayoutContext, workloads: string[]): void {
   ctx.result.datasets.push(
     ...workloads.flatMap((w) => {
       const d = ctx.seeded.get(w);

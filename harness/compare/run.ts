@@ -201,11 +201,13 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
             twinMade = true;
             // The twin runs exactly what its original runs, every workload in the same order: measured on one
             // workload only, a memory API grew a third of its original's heap and spent 25-35% more CPU per request.
-            targets.push(layoutTarget({ ...context, ...shared, label: twinLabel(label) }));
+            // On a database the copies share their original's data, which its trials change: not verified again.
+            const copy = { ...context, ...shared, ...(database && { copyOf: label }) };
+            targets.push(layoutTarget({ ...copy, label: twinLabel(label) }));
             const workloads = [plan.calibrate.workload];
             if (plan.calibrate.sensitivity) {
               const cost = knownCost(result, label, plan.calibrate.workload, plan.scenario.searchStartRps);
-              targets.push(layoutTarget({ ...context, ...shared, label: costLabel(label), workloads, cost }));
+              targets.push(layoutTarget({ ...copy, label: costLabel(label), workloads, cost }));
             }
           }
           first = false;
