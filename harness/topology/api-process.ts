@@ -46,12 +46,18 @@ export interface ApiProcess {
 }
 
 /**
- * V8 flags of every API process the harness starts, whatever the backend. A 64 MB young generation
- * (Node's default is 16 MB) keeps per-request garbage from being promoted, so the old generation grows
- * slowly and full collections are rare. Measured on the memory backend (~460k seeded objects in the heap):
- * with the default, 250-400 ms stalls in 4,000 RPS steps; with this flag, p99 26-35 ms at 4,000 RPS.
+ * V8 flags of every API process the harness starts, whatever the backend: none, so the API is measured as
+ * operators run it (docker/api.Dockerfile, deploy/kubernetes pass none either). Until 2026-11-23 this was
+ * `--max-semi-space-size=64` (a 64 MB young generation instead of 16 MB), chosen when the API shared both
+ * cores with the load generator, against 250-400 ms full-collection stalls at 4,000 RPS. With the API
+ * pinned to one core it made every young-generation collection long: memory backend with the three small
+ * data sets, usages at 1,000-2,000 RPS, 30 s of load per run, scavenges under load (count, mean, max):
+ * 64 MB 52-66, 30-34 ms, 43 ms; 16 MB (the default) 203, 9 ms, 26 ms; 4 MB 778, 4 ms, 12 ms; one
+ * mark-compact of 16-20 ms in each. p99 at 2,000 RPS: 30-44 ms with 64 MB (3 runs), 13-15 ms with 16 MB
+ * (2 runs): with a 50 ms SLO, a 30 ms pause twice a second put the control row's p99 on the edge at every
+ * rate, and small differences between processes decided its figure.
  */
-export const API_NODE_FLAGS = ['--max-semi-space-size=64'];
+export const API_NODE_FLAGS: string[] = [];
 
 /** The `storebench serve` command line for these options, listening on `port` (0: any free port). */
 export function serveCommand(options: ApiProcessOptions, port: number): string[] {
