@@ -51,9 +51,13 @@ describe('compare settings', () => {
       stopAfterFailedSteps: original.scenario.stopAfterFailedSteps,
       profile: original.scenario.profile,
       requestSeed: original.scenario.requestSeed,
+      apiPerTrial: original.scenario.apiPerTrial,
       compare: original.settings,
     };
     const again = comparePlan(inputFromRecord(record));
+    // A run recorded before new API processes per trial existed measured one set: --from keeps that.
+    const { apiPerTrial: _, ...older } = record;
+    assert.equal(comparePlan(inputFromRecord(older)).scenario.apiPerTrial, 'reuse');
     assert.deepEqual(again.settings, original.settings);
     assert.deepEqual(again.scenario, original.scenario);
     const overridden = comparePlan(mergeInputs(inputFromRecord(record), { scenario: { stepDurationS: 9 } }));
