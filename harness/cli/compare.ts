@@ -96,7 +96,11 @@ export async function run(argv: string[]): Promise<number> {
     for (const w of outcome.report?.workloads ?? buildWorkloadReports(result)) {
       console.log(`${w.workload}:`);
       for (const r of w.ranking) console.log(`  ${r.displayName.padEnd(44)} ${formatFigure(r.figure, w.kind)}`);
-      console.log(`  recommended: ${w.recommendation.backend ?? 'none'} — ${w.recommendation.reason}`);
+      const { backend, tiedWith } = w.recommendation;
+      // A tie recommends none of the tied backends over the others: say so, not just the first of them.
+      const verdict =
+        backend && tiedWith.length > 0 ? `tie (${[backend, ...tiedWith].join(', ')})` : (backend ?? 'none');
+      console.log(`  recommended: ${verdict} — ${w.recommendation.reason}`);
     }
     for (const skipped of result.skippedBackends ?? [])
       console.log(`  ${skipped.backend}: SKIPPED (${skipped.reason})`);

@@ -127,7 +127,10 @@ describe('compare end to end (real servers)', () => {
             .flatMap((s) => s.resources.find((r) => r.role === 'server')?.pids ?? []);
         const [one, two] = [new Set(apiPids(1)), new Set(apiPids(2))];
         assert.ok(one.size > 0 && two.size > 0, `${backend}: API processes sampled in both trials`);
-        assert.ok(![...one].some((pid) => two.has(pid)), `${backend}: trial 2 measured other API processes than trial 1`);
+        assert.ok(
+          ![...one].some((pid) => two.has(pid)),
+          `${backend}: trial 2 measured other API processes than trial 1`,
+        );
       }
       const firstOfTrial = (trial: number) => run.trials!.find((t) => t.trial === trial)!.backend;
       assert.notEqual(firstOfTrial(1), firstOfTrial(2), 'the order of the targets rotates from trial to trial');

@@ -246,7 +246,7 @@ async function warmUp(ctx: LayoutContext, workloads: string[], url: string, reco
   }
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   if (!record) return;
-  const every = scenario.apiPerTrial === 'fresh' && scenario.trials > 1 ? ' (again for each trial\'s new API)' : '';
+  const every = scenario.apiPerTrial === 'fresh' && scenario.trials > 1 ? " (again for each trial's new API)" : '';
   (ctx.result.preparation ??= []).push({
     backend: ctx.label,
     actions: [

@@ -121,7 +121,8 @@ describe('compare with a primary+standby on loopback and on hosts 0.5 ms apart, 
         provision: 'local',
         resultsDir,
         calibrate: 'none',
-        scenario: { method: 'ladder', trials: 1, stepValues: [30], stepDurationS: 1, warmupS: 0.3, targetWarmupS: 0.5 },
+        // Two trials: each starts new API processes, and only the last trial's API is kept for the failure run.
+        scenario: { method: 'ladder', trials: 2, stepValues: [30], stepDurationS: 1, warmupS: 0.3, targetWarmupS: 0.5 },
         dimensions: {
           rtt: ['loopback', '0.5ms'],
           clusters: ['postgres:standby:sync:failover=2s'],
@@ -134,6 +135,7 @@ describe('compare with a primary+standby on loopback and on hosts 0.5 ms apart, 
       const run = JSON.parse(await readFile(join(outcome.runDir, 'run.json'), 'utf8')) as RunResult;
       const labels = ['postgres standby-sync loopback', 'postgres standby-sync rtt 0.5ms'];
       assert.deepEqual([...new Set(run.steps.map((s) => s.backend))].sort(), labels);
+      assert.deepEqual([...new Set(run.steps.map((s) => s.trial))].sort(), [1, 2]);
       assert.deepEqual(run.layouts?.map((l) => l.label).sort(), labels);
       const delayed = run.layouts!.find((l) => l.rtt === 'rtt 0.5ms')!;
       assert.equal(delayed.members.length, 2);

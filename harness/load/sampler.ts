@@ -271,7 +271,10 @@ export class ResourceSampler {
         cpuPercentMax: round1(a.cpuMax),
         cpuWaitPercentAvg: avg(a.waitSum, m.intervals),
         ...(a.role.mainThread && {
-          mainThread: { cpuPercentAvg: avg(a.mainSum, m.intervals), cpuWaitPercentAvg: avg(a.mainWaitSum, m.intervals) },
+          mainThread: {
+            cpuPercentAvg: avg(a.mainSum, m.intervals),
+            cpuWaitPercentAvg: avg(a.mainWaitSum, m.intervals),
+          },
         }),
         rssBytesAvg: a.samples ? Math.round(a.rssSum / a.samples) : 0,
         rssBytesMax: a.rssMax,
