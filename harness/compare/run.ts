@@ -160,6 +160,8 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
     const { topologies } = plan.settings;
     const rtts = plan.dimensions.rtt;
     let twinMade = false;
+    // The label of the layout the A/A twin copies (the backend's name, or e.g. `postgres loopback` with --rtt).
+    let calibratedLabel: string | undefined;
     for (const { backend, layout, cluster, database, seeded } of prepared) {
       let first = true;
       for (const topology of topologies) {
@@ -199,6 +201,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
           targets.push(first && faults ? faults.wrap(target, backend, cluster) : target);
           if (plan.calibrate?.backend === backend && !twinMade) {
             twinMade = true;
+            calibratedLabel = label;
             // The twin runs exactly what its original runs, every workload in the same order: measured on one
             // workload only, a memory API grew a third of its original's heap and spent 25-35% more CPU per request.
             // On a database the copies share their original's data, which its trials change: not verified again.
@@ -251,7 +254,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
       log,
     });
     if (plan.calibrate) {
-      const record = calibrationRecord(result, plan.calibrate.backend, plan.calibrate.workload);
+      const record = calibrationRecord(result, calibratedLabel ?? plan.calibrate.backend, plan.calibrate.workload);
       if (record) result.calibration = record;
     }
   } finally {

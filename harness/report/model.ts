@@ -329,9 +329,11 @@ function ladderErrors(steps: StepResult[]): BackendRow['errors'] {
  */
 export function skippedBackends(run: ReportRun): SkippedBackend[] {
   const measured = new Set(run.steps.map((s) => s.backend));
+  // A backend measured in layouts has labels such as `postgres loopback` or `postgres x4 least_conn`.
+  const wasMeasured = (b: string) => measured.has(b) || [...measured].some((label) => label.startsWith(`${b} `));
   const listed = run.skippedBackends ?? [];
   const inferred = run.scenario.backends
-    .filter((b) => !measured.has(b) && !listed.some((s) => s.backend === b))
+    .filter((b) => !wasMeasured(b) && !listed.some((s) => s.backend === b))
     .map((backend) => ({
       backend,
       reason: run.notes.find((n) => new RegExp(`\\b${escapeRegExp(backend)}\\b`, 'i').test(n)) ?? 'no reason recorded',
