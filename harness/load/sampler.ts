@@ -37,7 +37,7 @@ interface ProcInfo {
   /** Nanoseconds runnable but waiting for a CPU; 0 when schedstat is unavailable. */
   waitNs: number;
   rssBytes: number;
-  /** The main thread alone (`/proc/<pid>/task/<pid>/schedstat`), read for roles that ask for it. */
+  /** The main thread alone (`/proc/<pid>/task/<pid>/schedstat`), read with the other threads by `withThreadTimes`. */
   main?: { cpuNs: number; waitNs: number };
 }
 
@@ -94,15 +94,20 @@ function withThreadTimes(pid: number, info: ProcInfo): ProcInfo {
   let run = 0;
   let wait = 0;
   let read = 0;
+  let main: ProcInfo['main'];
   for (const path of paths) {
     const figures = readSchedstat(path);
     if (!figures) continue;
     run += figures[0];
     wait += figures[1];
     read++;
+    // The main thread's task id is the pid (a single-threaded process has only its own schedstat).
+    if (paths.length === 1 || path === `/proc/${pid}/task/${pid}/schedstat`) {
+      main = { cpuNs: figures[0], waitNs: figures[1] };
+    }
   }
   // (A thread that exits takes its nanoseconds with it: that interval's delta is clamped at 0.)
-  return read > 0 ? { ...info, cpuNs: run, waitNs: wait } : info;
+  return read > 0 ? { ...info, cpuNs: run, waitNs: wait, ...(main && { main }) } : info;
 }
 
 /** utime + stime (as ns), wait and RSS of one pid; null when gone or not Linux. */
@@ -320,8 +325,6 @@ export class ResourceSampler {
       for (const pid of pids) {
         const info = withThreadTimes(pid, procs.get(pid)!);
         if (a.role.mainThread) {
-          const figures = readSchedstat(`/proc/${pid}/task/${pid}/schedstat`);
-          if (figures) info.main = { cpuNs: figures[0], waitNs: figures[1] };
           const before = last?.procs.get(pid)?.main;
           if (before && info.main) {
             mainNs += Math.max(0, info.main.cpuNs - before.cpuNs);
