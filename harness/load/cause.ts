@@ -3,7 +3,8 @@ import type { ResourceUsage, SloRecord, StepResult } from '../results/types.ts';
 /**
  * The most likely cause of a step that missed the SLO (or was invalid), from what the step
  * recorded, most specific first: the measurement itself (load generator, interference), errors,
- * stop-the-world pauses long enough to show in p99, then saturation of a CPU. Undefined for a step
+ * stop-the-world pauses long enough to show in p99, a stalled disk (for a target with a database),
+ * then saturation of a CPU. Undefined for a step
  * that met the SLO.
  */
 export function explainMiss(step: StepResult, slo: SloRecord): string | undefined {
@@ -30,6 +31,11 @@ export function explainMiss(step: StepResult, slo: SloRecord): string | undefine
   }
   if (db && db.gcMaxMs >= pauseFloor) {
     return `a ${Math.round(db.gcMaxMs)} ms garbage-collection pause in the database's JVM (${db.gcCount} collections, ${Math.round(db.gcTotalMs)} ms in all)`;
+  }
+  // A durable write waits for the disk: a stall of the disk stalls the database's commits.
+  const disk = step.machine?.diskSync;
+  if (database && disk && disk.maxMs >= pauseFloor) {
+    return `the disk stalled: a 4 KiB write + fdatasync took up to ${Math.round(disk.maxMs)} ms (median ${disk.p50Ms} ms)`;
   }
   const busy = (r: ResourceUsage | undefined) => (r ? r.cpuPercentAvg + (r.cpuWaitPercentAvg ?? 0) : 0);
   const cores = step.machine?.cores ?? 1;

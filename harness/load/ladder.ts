@@ -3,6 +3,7 @@ import { seededRandom, type LoadMix, type RandomSource } from '../../core/worklo
 import type { ResourceUsage, SloRecord, StepKind, StepResult, SustainableThroughput } from '../results/types.ts';
 import { driveStep, type LiveFigures, type StepMeasurement, type StepPlan } from './driver.ts';
 import { explainMiss } from './cause.ts';
+import { DiskSyncProbe } from './disk-probe.ts';
 import { settleHeap } from './heap.ts';
 import { ResourceSampler, type SampledRole } from './sampler.ts';
 
@@ -95,11 +96,14 @@ export async function measureStep(
   if (ctx.databasePids) roles.push({ role: 'database', pids: ctx.databasePids });
   settleHeap();
   const sampler = new ResourceSampler(roles, { ...(ctx.runPids && { runPids: ctx.runPids }) });
+  // Only where a database writes to this machine's disk: the probe is part of explaining its misses.
+  const disk = ctx.databasePids ? new DiskSyncProbe() : undefined;
   // Sampling starts after warm-up so the figures cover the measured window only.
   let windowFrom = 0;
   const samplerStart = setTimeout(() => {
     windowFrom = Date.now();
     sampler.start();
+    void disk?.start().catch(() => undefined);
   }, plan.warmupMs);
   let measurement: StepMeasurement;
   try {
@@ -110,6 +114,8 @@ export async function measureStep(
     clearTimeout(samplerStart);
   }
   const { roles: resources, machine } = sampler.stop();
+  const diskSync = await disk?.stop();
+  if (diskSync) machine.diskSync = diskSync;
   const step = toStepResult(ctx.backend, ctx.workload, index, measurement, resources, ctx.slo ?? DEFAULT_SLO);
   step.machine = machine;
   const limit = ctx.interferenceLimitPercent ?? 10;

@@ -28,7 +28,7 @@ function step(target: number, met: boolean, valid = true): StepResult {
 describe('max-rate search', () => {
   const grid: RateGrid = { anchor: 1000, ratio: 2 ** 0.25, min: 50, max: 64_000 };
 
-  test('brackets by doublings, bisects to neighbouring grid points, confirms the boundary', async () => {
+  test('brackets by doublings, bisects to neighbouring grid points, re-tests both sides of the boundary', async () => {
     const capacity = 3000;
     const tried: number[] = [];
     const result = await findMaxRate({
@@ -39,24 +39,78 @@ describe('max-rate search', () => {
     });
     assert.equal(result.pass, gridRate(grid, 6)); // 2828
     assert.equal(result.fail, gridRate(grid, 7)); // 3364
-    assert.deepEqual(tried, [1000, 2000, 4000, 2828, 3364, 2828]);
+    assert.deepEqual(tried, [1000, 2000, 4000, 2828, 3364, 3364, 2828]);
     assert.equal(result.unfinished, false);
   });
 
-  test('a warm start moves one grid point at a time; a failed confirmation lowers the bracket', async () => {
-    let confirmations = 0;
+  test('a warm start moves one grid point at a time; a split vote is broken by a third test', async () => {
+    const phases: string[] = [];
+    let tries2000 = 0;
     const result = await findMaxRate({
       grid,
       start: 2000,
       warm: true,
+      confirm: false,
       measure: async (rate, phase) => {
-        if (phase === 'confirm') confirmations++;
-        // 2000 passes once, then misses its confirmation: noise resolved downwards.
-        return step(rate, rate < 2000 || (rate === 2000 && confirmations === 0));
+        phases.push(`${rate}:${phase}`);
+        // 2000 passes, then misses its first re-test (one stall), then passes the third: majority met.
+        if (rate === 2000) return step(rate, ++tries2000 !== 2);
+        return step(rate, rate < 2000);
       },
     });
-    assert.equal(result.pass, gridRate(grid, 3)); // 1682
-    assert.equal(result.fail, 2000);
+    // 2000 passes; 2378 misses twice (its re-test agrees): the bracket is 2000 / 2378.
+    assert.deepEqual(phases, ['2000:bracket', '2378:bracket', '2378:retest']);
+    assert.deepEqual([result.pass, result.fail], [2000, 2378]);
+
+    tries2000 = 0;
+    phases.length = 0;
+    const voted = await findMaxRate({
+      grid,
+      start: 2000,
+      warm: true,
+      measure: async (rate, phase) => {
+        phases.push(`${rate}:${phase}`);
+        // 2000 misses once (a stall), then meets the SLO on both re-tests: the vote is 2 to 1 for met.
+        if (rate === 2000) return step(rate, ++tries2000 !== 1);
+        return step(rate, rate < 2000);
+      },
+    });
+    assert.deepEqual(phases, [
+      '2000:bracket',
+      '1682:bracket',
+      '2000:retest',
+      '2000:retest',
+      '2378:bracket',
+      '2378:retest',
+    ]);
+    assert.deepEqual([voted.pass, voted.fail], [2000, 2378], 'one stall did not lower the figure');
+
+    phases.length = 0;
+    const persistent = await findMaxRate({
+      grid,
+      start: 2000,
+      warm: true,
+      confirm: false,
+      measure: async (rate, phase) => (phases.push(`${rate}:${phase}`), step(rate, rate < 2000)),
+    });
+    // A miss that repeats stays a miss: the figure is the point below it.
+    assert.deepEqual(phases, ['2000:bracket', '1682:bracket', '2000:retest']);
+    assert.deepEqual([persistent.pass, persistent.fail], [1682, 2000]);
+  });
+
+  test('a missed confirmation splits the vote; the third test decides, so the bracket can go either way', async () => {
+    let confirms = 0;
+    const result = await findMaxRate({
+      grid,
+      start: 2000,
+      warm: false,
+      measure: async (rate, phase) => {
+        if (rate === 2000 && phase !== 'bracket') confirms++;
+        // 2000 passes, misses its confirmation, misses the third test: majority missed.
+        return step(rate, rate < 2000 || (rate === 2000 && confirms === 0));
+      },
+    });
+    assert.deepEqual([result.pass, result.fail], [1682, 2000]);
   });
 
   test('an invalid step is repeated; one that stays invalid ends the search, unfinished, saying why', async () => {

@@ -39,8 +39,13 @@ export interface SearchOptions {
   measure: (rate: number, phase: NonNullable<StepResult['searchPhase']>) => Promise<StepResult>;
   /** An invalid step (load generator the limit, another process interfering) is repeated this often. Default 2. */
   repeatInvalid?: number;
-  /** Re-test the highest passing rate once; a failed re-test lowers the bracket. Default true. */
+  /** Re-test the highest passing rate once before ending the search. Default true. */
   confirm?: boolean;
+  /**
+   * Re-test the lowest missing rate once before ending the search, so a single slow moment (one
+   * stall in a short step) cannot lower the figure on its own. Default true.
+   */
+  retestFail?: boolean;
   /** Stop after this many steps whatever the state. Default 14. */
   maxSteps?: number;
 }
@@ -62,11 +67,14 @@ export interface SearchResult {
 /**
  * Max sustainable rate by bracketing and bisection on a fixed rate grid (NoSQLBench's findmax idea):
  * go up (by doublings when cold, one grid point when warm) until a step misses the SLO, down until
- * one meets it, bisect the bracket down to neighbouring grid points, then re-test the boundary
- * once. A step that misses sets the upper bound even above a step that met it (noise is resolved
- * conservatively). An invalid step (the load generator was the limit, another process took CPU) is
- * repeated; one that stays invalid ends the search with what it knows: a rate the machine could not
- * measure honestly is neither a pass nor a fail.
+ * one meets it, bisect the bracket down to neighbouring grid points, then re-test both sides of the
+ * boundary once. Each grid point's outcome is the majority of its tests: a point whose tests split
+ * one to one is tested a third time at once, so noise is resolved by a vote in either direction, not
+ * always downwards (a single stall used to lower a figure for good, and the warm searches of later
+ * trials inherited it). A point that misses sets the upper bound even above one that met it. An
+ * invalid step (the load generator was the limit, another process took CPU) is repeated; one that
+ * stays invalid ends the search with what it knows: a rate the machine could not measure honestly
+ * is neither a pass nor a fail.
  */
 export async function findMaxRate(options: SearchOptions): Promise<SearchResult> {
   const grid = options.grid ?? DEFAULT_GRID;
@@ -77,10 +85,11 @@ export async function findMaxRate(options: SearchOptions): Promise<SearchResult>
   const steps: StepResult[] = [];
   /** Outcomes per grid index: true met the SLO (valid), false missed it. */
   const outcomes = new Map<number, boolean[]>();
-  let confirmations = options.confirm === false ? 0 : 1;
+  const confirm = options.confirm !== false;
+  const retestFail = options.retestFail !== false;
 
   let invalid: string | undefined;
-  const test = async (k: number, phase: NonNullable<StepResult['searchPhase']>): Promise<void> => {
+  const measureValid = async (k: number, phase: NonNullable<StepResult['searchPhase']>): Promise<void> => {
     const rate = gridRate(grid, k);
     let step = await options.measure(rate, phase);
     steps.push(step);
@@ -91,10 +100,22 @@ export async function findMaxRate(options: SearchOptions): Promise<SearchResult>
     if (!step.valid) invalid = `${rate} RPS: ${step.invalidReasons.join('; ')}`;
     else outcomes.set(k, [...(outcomes.get(k) ?? []), step.slo.met]);
   };
+  /** One test of a grid point; a split vote (one pass, one miss) is broken by a third test at once. */
+  const test = async (k: number, phase: NonNullable<StepResult['searchPhase']>): Promise<void> => {
+    await measureValid(k, phase);
+    if (invalid === undefined && steps.length < maxSteps && verdict(k) === null) await measureValid(k, 'retest');
+  };
+  /** The majority of a point's tests; null while they are split evenly. */
+  const verdict = (k: number): boolean | null => {
+    const o = outcomes.get(k) ?? [];
+    const met = o.filter(Boolean).length;
+    return met * 2 === o.length ? null : met * 2 > o.length;
+  };
+  const tests = (k: number): number => outcomes.get(k)?.length ?? 0;
   const bracket = (): { lo: number | null; hi: number | null } => {
-    const fails = [...outcomes].filter(([, o]) => o.includes(false)).map(([k]) => k);
+    const fails = [...outcomes.keys()].filter((k) => verdict(k) === false);
     const hi = fails.length > 0 ? Math.min(...fails) : null;
-    const passes = [...outcomes].filter(([k, o]) => !o.includes(false) && (hi === null || k < hi)).map(([k]) => k);
+    const passes = [...outcomes.keys()].filter((k) => verdict(k) === true && (hi === null || k < hi));
     return { lo: passes.length > 0 ? Math.max(...passes) : null, hi };
   };
 
@@ -109,8 +130,9 @@ export async function findMaxRate(options: SearchOptions): Promise<SearchResult>
       await test(Math.min(maxK, lo + jump), 'bracket');
     } else if (hi - lo > 1) {
       await test(Math.floor((lo + hi) / 2), 'bisect');
-    } else if (confirmations > 0 && outcomes.get(lo)!.length < 2) {
-      confirmations--;
+    } else if (retestFail && tests(hi) < 2) {
+      await test(hi, 'retest');
+    } else if (confirm && tests(lo) < 2) {
       await test(lo, 'confirm');
     } else {
       const { lo: pass, hi: fail } = bracket();

@@ -483,8 +483,8 @@ export interface StepResult {
   machine?: MachineUsage;
   /** Which trial (1-based) of a repeated measurement this step belongs to. */
   trial?: number;
-  /** Why a search ran this step: finding the bracket, bisecting it, confirming the boundary, or repeating an invalid step. */
-  searchPhase?: 'bracket' | 'bisect' | 'confirm' | 'repeat';
+  /** Why a search ran this step: finding the bracket, bisecting it, confirming its passing side, re-testing its missing side (or a split vote), or repeating an invalid step. */
+  searchPhase?: 'bracket' | 'bisect' | 'confirm' | 'retest' | 'repeat';
   /** Pauses reported by the system under test during the measured window. */
   pauses?: { api?: PauseSummary; database?: PauseSummary };
   /** Database-side waits sampled during the window, e.g. PostgreSQL wait event types of active sessions: { Lock: 3, IO: 12, CPU: 40 }. */
@@ -516,6 +516,16 @@ export interface MachineUsage {
   /** The busiest of those, e.g. `node (pid 123) 45%`. */
   topOthers: string[];
   samples: number;
+  /** A 4 KiB write + fdatasync in the temp dir every 100 ms during the window: how fast the disk made data durable. */
+  diskSync?: DiskSyncUsage;
+}
+
+/** Timed small durable writes (write + fdatasync) during a window. */
+export interface DiskSyncUsage {
+  count: number;
+  p50Ms: number;
+  /** The slowest, including one still in flight when the window ended (time so far). */
+  maxMs: number;
 }
 
 /** Highest step meeting the SLO for one (backend, workload), in one trial. */

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ResourceUsage, StepResult } from '../results/types.ts';
+import { explainMiss } from './cause.ts';
+import { DiskSyncProbe, summarise } from './disk-probe.ts';
+
+const slo = { p99Ms: 50, maxErrorRate: 0.01, minAchievedRatio: 0.95 };
+
+function usage(role: ResourceUsage['role'], cpu: number, wait: number): ResourceUsage {
+  return {
+    role,
+    pids: [1],
+    cpuPercentAvg: cpu,
+    cpuPercentMax: cpu,
+    cpuWaitPercentAvg: wait,
+    rssBytesAvg: 0,
+    rssBytesMax: 0,
+    samples: 6,
+  };
+}
+
+/** A valid step that missed p99, with the given resources and machine figures. */
+function missed(extra: Partial<StepResult>): StepResult {
+  return {
+    valid: true,
+    invalidReasons: [],
+    slo: { met: false, reasons: ['p99 80 ms > 50 ms'] },
+    errors: { rate: 0, byStatus: {}, timeouts: 0 },
+    offeredRps: 1000,
+    achievedRps: 1000,
+    latencyMs: { p50: 2, p99: 80 },
+    resources: [usage('server', 40, 10), usage('database', 15, 10)],
+    ...extra,
+  } as unknown as StepResult;
+}
+
+test('a step that met the SLO has no cause; an invalid one names its reason', () => {
+  assert.equal(explainMiss({ ...missed({}), slo: { met: true, reasons: [] } }, slo), undefined);
+  const invalid = missed({ valid: false, invalidReasons: ['other processes took 40% of a core'] });
+  assert.match(explainMiss(invalid, slo)!, /^not a measurement of the server: other processes took 40%/);
+});
+
+test('a stalled disk is named for a target with a database, after GC pauses and before CPU waits', () => {
+  const machine = { cores: 2, busyPercentAvg: 60, stealPercentAvg: 0, otherPercentAvg: 0, topOthers: [], samples: 6 };
+  const stalled = { ...machine, diskSync: { count: 30, p50Ms: 0.09, maxMs: 71.4 } };
+  assert.equal(
+    explainMiss(missed({ machine: stalled }), slo),
+    'the disk stalled: a 4 KiB write + fdatasync took up to 71 ms (median 0.09 ms)',
+  );
+  // A quick disk is no cause: the figures fall through to the next rule.
+  const quick = { ...machine, diskSync: { count: 30, p50Ms: 0.09, maxMs: 2 } };
+  assert.match(explainMiss(missed({ machine: quick }), slo)!, /^no pause or saturation seen/);
+  // Without a database (the memory backend) the disk is not on the request path.
+  const noDatabase = missed({ machine: stalled, resources: [usage('server', 40, 10)] });
+  assert.match(explainMiss(noDatabase, slo)!, /^no pause or saturation seen/);
+  // A GC pause long enough to decide p99 comes first.
+  const paused = missed({ machine: stalled, pauses: { api: { gcCount: 3, gcTotalMs: 90, gcMaxMs: 61 } } });
+  assert.match(explainMiss(paused, slo)!, /^a 61 ms garbage-collection pause in the API process/);
+});
+
+test('the disk probe times small durable writes and summarises them; a sync in flight at stop counts', async () => {
+  const probe = new DiskSyncProbe({ intervalMs: 20 });
+  await probe.start();
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  const summary = await probe.stop();
+  assert.ok(summary, 'some syncs were timed');
+  assert.ok(summary.count >= 3, `count ${summary.count}`);
+  assert.ok(summary.p50Ms >= 0 && summary.maxMs >= summary.p50Ms, JSON.stringify(summary));
+  // Stopped before its file was open: nothing timed, nothing left running.
+  const early = new DiskSyncProbe();
+  const starting = early.start();
+  assert.equal(await early.stop(), null);
+  await starting;
+  assert.deepEqual(summarise([3, 1, 2, 10]), { count: 4, p50Ms: 2, maxMs: 10 });
+  assert.equal(summarise([]), null);
+});
