@@ -1,6 +1,13 @@
 import os from 'node:os';
 import { seededRandom, type LoadMix, type RandomSource } from '../../core/workloads/index.ts';
-import type { ResourceUsage, SloRecord, StepKind, StepResult, SustainableThroughput } from '../results/types.ts';
+import type {
+  DiskSyncUsage,
+  ResourceUsage,
+  SloRecord,
+  StepKind,
+  StepResult,
+  SustainableThroughput,
+} from '../results/types.ts';
 import { driveStep, type LiveFigures, type StepMeasurement, type StepPlan } from './driver.ts';
 import { explainMiss } from './cause.ts';
 import { DiskSyncProbe } from './disk-probe.ts';
@@ -98,24 +105,26 @@ export async function measureStep(
   const sampler = new ResourceSampler(roles, { ...(ctx.runPids && { runPids: ctx.runPids }) });
   // Only where a database writes to this machine's disk: the probe is part of explaining its misses.
   const disk = ctx.databasePids ? new DiskSyncProbe() : undefined;
+  disk?.start();
   // Sampling starts after warm-up so the figures cover the measured window only.
   let windowFrom = 0;
   const samplerStart = setTimeout(() => {
     windowFrom = Date.now();
     sampler.start();
-    void disk?.start().catch(() => undefined);
+    disk?.window();
   }, plan.warmupMs);
   let measurement: StepMeasurement;
+  let diskSync: DiskSyncUsage | null | undefined;
   try {
     measurement = await driveStep(ctx.baseUrl, ctx.mix, plan, random, (live) =>
       ctx.onLive?.({ index, target, ...live }),
     );
   } finally {
     clearTimeout(samplerStart);
+    diskSync = disk?.stop();
   }
   const { roles: resources, machine } = sampler.stop();
-  const diskSync = await disk?.stop();
-  if (diskSync) machine.diskSync = diskSync;
+  if (diskSync && windowFrom > 0) machine.diskSync = diskSync;
   const step = toStepResult(ctx.backend, ctx.workload, index, measurement, resources, ctx.slo ?? DEFAULT_SLO);
   step.machine = machine;
   const limit = ctx.interferenceLimitPercent ?? 10;

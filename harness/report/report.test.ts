@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { run as reportCli } from '../cli/report.ts';
 import { buildWorkloadReports, renderComparison, renderReport, type RenderedReport } from './index.ts';
+import { diskItems } from './run-report.ts';
 import { syntheticRun } from './synthetic-run.fixture.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -222,5 +223,20 @@ describe('recommendation edge cases', () => {
     const postgres = catalog?.rows.find((r) => r.backend === 'postgres');
     assert.equal(postgres?.sustainable.atTarget, 1000);
     assert.deepEqual(catalog?.recommendation.tiedWith, ['cassandra']);
+  });
+
+  test('the disk line summarises the probe of the steps with a database; none without a probe', () => {
+    const run = syntheticRun();
+    assert.deepEqual(diskItems(run), []);
+    const probed = run.steps.filter((s) => s.backend === 'postgres').slice(0, 3);
+    const machine = { cores: 2, busyPercentAvg: 50, stealPercentAvg: 0, otherPercentAvg: 0, topOthers: [], samples: 6 };
+    probed.forEach((s, i) => {
+      s.machine = { ...machine, diskSync: { count: 30, p50Ms: [0.08, 0.1, 0.09][i]!, maxMs: [0.4, 71.2, 3][i]! } };
+    });
+    const text = JSON.stringify(diskItems(run));
+    assert.match(
+      text,
+      /90 timed 4 KiB write \+ fdatasync in the 3 steps with a database: median 0.09 ms, slowest 71.2 ms; 1 of 3 steps saw a sync of 25 ms or more/,
+    );
   });
 });

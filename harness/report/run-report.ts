@@ -352,6 +352,27 @@ function apiPerTrialText(run: ReportRun): string {
     : 'All trials of a backend measured the same API processes (paused in between): the spread from one API process to the next is not in the trials, only in the A/A twin.';
 }
 
+/**
+ * The disk during the steps that had a database: the probe's small durable writes (4 KiB + fdatasync
+ * every 100 ms), their median over the steps' medians, the slowest, and the steps with a sync long
+ * enough to decide p99 (half the SLO's p99). Nothing when no step was probed.
+ */
+export function diskItems(run: ReportRun): Inline[][] {
+  const probed = run.steps.filter((s) => s.machine?.diskSync);
+  if (probed.length === 0) return [];
+  const medians = probed.map((s) => s.machine!.diskSync!.p50Ms).sort((a, b) => a - b);
+  const slowest = Math.max(...probed.map((s) => s.machine!.diskSync!.maxMs));
+  const floor = (run.scenario.slo?.p99Ms ?? 50) / 2;
+  const stalled = probed.filter((s) => s.machine!.diskSync!.maxMs >= floor).length;
+  const syncs = probed.reduce((n, s) => n + s.machine!.diskSync!.count, 0);
+  return [
+    [
+      { text: 'Disk: ', strong: true },
+      `${syncs.toLocaleString('en-US')} timed 4 KiB write + fdatasync in the ${probed.length} steps with a database: median ${medians[Math.floor((medians.length - 1) / 2)]} ms, slowest ${slowest} ms; ${stalled} of ${probed.length} steps saw a sync of ${floor} ms or more.`,
+    ],
+  ];
+}
+
 /** How far the figures can be trusted: the calibration, the trials, placement and preparation. */
 function reproducibilityBlocks(run: ReportRun): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Reproducibility' }];
@@ -384,6 +405,7 @@ function reproducibilityBlocks(run: ReportRun): Block[] {
         { text: 'Interference: ', strong: true },
         `every step samples the whole machine; a step in which processes outside the run took more than ${run.scenario.interferenceLimitPercent ?? 10}% of a core, or the load generator was the limit, is invalid, repeated, and never counted.`,
       ],
+      ...diskItems(run),
     ],
   });
   if (run.preparation && run.preparation.length > 0) {
