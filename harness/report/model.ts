@@ -47,6 +47,49 @@ export interface BackendRow {
   dataset: DatasetRecord | null;
   /** Why steps at the boundary missed the SLO (the most likely cause each recorded), most frequent first. */
   causes: string[];
+  /** Set when p99 was already near the SLO well below the figure: the figure is decided by the latency tail. */
+  tailBound: TailBound | null;
+}
+
+/** A figure decided by where a latency tail falls against the SLO, not by saturation (see `tailBound`). */
+export interface TailBound {
+  /** The lowest offered rate that met the SLO, at most the median figure / √2 (two grid steps below it). */
+  rps: number;
+  /** p99 there (median over the trials' steps at that rate), and its share of the SLO's p99. */
+  p99Ms: number;
+  share: number;
+  /** The request type with the highest median latency at that rate, e.g. a write that waits for a commit log. */
+  slowest?: { template: string; p50Ms: number };
+}
+
+/** Share of the SLO's p99 at which a p99 well below the figure counts as "near the SLO". */
+export const TAIL_BOUND_SHARE = 0.8;
+
+/**
+ * Whether a rate figure is set by its latency tail: p99 at the lowest passing rate, at most the
+ * median figure / √2, was already at least TAIL_BOUND_SHARE of the SLO's p99. Such a backend passes or
+ * misses steps over a wide range of rates on small shifts of that tail, so its figure moves a lot from
+ * run to run (Cassandra's LWT writes on overview, waiting for several commit-log group syncs, were
+ * the case that showed it). Null when no passing step lies that low, or for concurrency steps.
+ */
+export function tailBound(steps: StepResult[], figureRps: number | null, sloP99Ms: number): TailBound | null {
+  if (figureRps === null || figureRps <= 0) return null;
+  const low = steps.filter((s) => s.kind === 'rate' && s.valid && s.slo.met && s.target <= figureRps / Math.SQRT2);
+  if (low.length === 0) return null;
+  const rps = Math.min(...low.map((s) => s.target));
+  const at = low.filter((s) => s.target === rps);
+  const p99Ms = median(at.map((s) => s.latencyMs.p99));
+  const share = p99Ms / sloP99Ms;
+  if (share < TAIL_BOUND_SHARE) return null;
+  const templates = Object.entries(at[0]!.byTemplate ?? {}).sort((a, b) => b[1].p50 - a[1].p50);
+  const [slowest] = templates;
+  return {
+    rps,
+    p99Ms: Math.round(p99Ms * 10) / 10,
+    share: Math.round(share * 100) / 100,
+    ...(slowest &&
+      templates.length > 1 && { slowest: { template: slowest[0], p50Ms: Math.round(slowest[1].p50 * 10) / 10 } }),
+  };
 }
 
 /** The recommendation for one workload, with its one-sentence reason. */
@@ -147,6 +190,8 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
         null,
       ) ?? sustainableThroughput(backend, workload, kind, own);
     const atCommon = commonTarget === null ? [] : own.filter((s) => s.target === commonTarget);
+    const figure =
+      headlineFigure(trials, backend, workload) ?? headlineFigure([ladderTrial(sustainable, own)], backend, workload);
     return {
       backend,
       displayName: displayName(run, backend),
@@ -155,8 +200,7 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
       standIn: standInOf(run, backend),
       steps: own,
       sustainable,
-      figure:
-        headlineFigure(trials, backend, workload) ?? headlineFigure([ladderTrial(sustainable, own)], backend, workload),
+      figure,
       p99AtCommonMs: atCommon.length > 0 ? median(atCommon.map((s) => s.latencyMs.p99)) : null,
       errors: ladderErrors(own),
       invalidSteps: own.filter((s) => !s.valid),
@@ -165,6 +209,7 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
         own,
         trials.filter((t) => t.backend === backend && t.workload === workload),
       ),
+      tailBound: tailBound(own, figure?.median ?? null, run.scenario.slo.p99Ms),
     };
   });
   const floor = noiseFloor(run);

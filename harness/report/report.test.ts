@@ -7,8 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { run as reportCli } from '../cli/report.ts';
 import { buildWorkloadReports, renderComparison, renderReport, type RenderedReport } from './index.ts';
-import { diskItems } from './run-report.ts';
+import { tailBound } from './model.ts';
+import { diskItems, tailText } from './run-report.ts';
 import { syntheticRun } from './synthetic-run.fixture.ts';
+import type { StepResult } from '../results/index.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -237,6 +239,41 @@ describe('recommendation edge cases', () => {
     assert.match(
       text,
       /90 timed 4 KiB write \+ fdatasync in the 3 steps with a database: median 0.09 ms, slowest 71.2 ms; 1 of 3 steps saw a sync of 25 ms or more/,
+    );
+  });
+
+  test('a figure whose p99 was near the SLO well below it is flagged as set by its latency tail', () => {
+    const step = (target: number, p99: number, met = true, writeP50 = 38.6) =>
+      ({
+        kind: 'rate',
+        target,
+        valid: true,
+        slo: { met, reasons: [] },
+        latencyMs: { p99 },
+        byTemplate: {
+          'GET /api/overview/:id': { count: 500, errors: 0, p50: 1.4, p99: 16, max: 24 },
+          'POST /api/overview': { count: 50, errors: 0, p50: writeP50, p99: 57, max: 58 },
+        },
+      }) as unknown as StepResult;
+    // Passing from 250 to 420 RPS with p99 46-48 ms: the tail, not saturation, decides the figure of 354.
+    const tail = [step(1000, 160, false), step(500, 67, false), step(250, 46.6), step(354, 44), step(420, 48)];
+    const bound = tailBound(tail, 354, 50);
+    assert.deepEqual(bound, {
+      rps: 250,
+      p99Ms: 46.6,
+      share: 0.93,
+      slowest: { template: 'POST /api/overview', p50Ms: 38.6 },
+    });
+    // A backend whose p99 was low well below its figure is not flagged, nor one with no step that low.
+    assert.equal(tailBound([step(500, 20), step(1000, 35), step(1189, 58, false)], 1000, 50), null);
+    assert.equal(tailBound([step(1000, 45), step(1189, 58, false)], 1000, 50), null);
+    assert.equal(tailBound(tail, null, 50), null);
+    const row = { displayName: 'cassandra', figure: { median: 354 }, tailBound: bound } as unknown as Parameters<
+      typeof tailText
+    >[0];
+    assert.equal(
+      tailText(row, 50),
+      'cassandra: p99 was already 46.6 ms (93% of the 50.0 ms SLO) at 250 RPS, 71% of its median figure (slowest request type there: POST /api/overview, p50 38.6 ms).',
     );
   });
 });

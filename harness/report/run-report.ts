@@ -272,6 +272,17 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
       w.recommendation.reason,
     ],
   });
+  const tails = w.ranking.filter((r) => r.tailBound);
+  if (tails.length > 0) {
+    blocks.push({
+      kind: 'paragraph',
+      inlines: [
+        { text: 'Figures set by a latency tail: ', strong: true },
+        tails.map((r) => tailText(r, run.scenario.slo.p99Ms)).join(' '),
+        ' Such a figure is decided by where that tail falls against the SLO, not by saturation, and can move a lot from run to run: read its interval, not its median.',
+      ],
+    });
+  }
   for (const chart of charts.filter((c) => c.workload === w.workload && c.metric !== 'resilience'))
     blocks.push({ kind: 'image', src: chart.relativePath, alt: chart.title });
 
@@ -292,6 +303,16 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
     blocks: [stepsTable(w)],
   });
   return blocks;
+}
+
+/** "cassandra: p99 was already 47 ms (93% of the 50 ms SLO) at 250 RPS, 71% of its median figure (slowest there: PUT … at p50 38 ms)." */
+export function tailText(r: BackendRow, sloP99Ms: number): string {
+  const t = r.tailBound!;
+  const of = r.figure?.median ? `, ${Math.round((t.rps / r.figure.median) * 100)}% of its median figure` : '';
+  const slowest = t.slowest
+    ? ` (slowest request type there: ${t.slowest.template}, p50 ${formatMs(t.slowest.p50Ms)})`
+    : '';
+  return `${r.displayName}: p99 was already ${formatMs(t.p99Ms)} (${Math.round(t.share * 100)}% of the ${formatMs(sloP99Ms)} SLO) at ${formatRps(t.rps)} RPS${of}${slowest}.`;
 }
 
 function stepsTable(w: WorkloadReport): Block {
