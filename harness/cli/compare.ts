@@ -11,7 +11,7 @@ import {
   runCompare,
 } from '../compare/index.ts';
 import { SERVER_KIND_NAMES } from '../provision/index.ts';
-import { buildWorkloadReports, formatFigure } from '../report/index.ts';
+import { buildWorkloadReports, formatFigure, verdictText } from '../report/index.ts';
 import type { RunResult } from '../results/index.ts';
 import { SCENARIO_FLAG_HELP, ScenarioError } from '../scenario/index.ts';
 import { FLAG_HELP, UsageError } from './flags.ts';
@@ -96,11 +96,8 @@ export async function run(argv: string[]): Promise<number> {
     for (const w of outcome.report?.workloads ?? buildWorkloadReports(result)) {
       console.log(`${w.workload}:`);
       for (const r of w.ranking) console.log(`  ${r.displayName.padEnd(44)} ${formatFigure(r.figure, w.kind)}`);
-      const { backend, tiedWith } = w.recommendation;
       // A tie recommends none of the tied backends over the others: say so, not just the first of them.
-      const verdict =
-        backend && tiedWith.length > 0 ? `tie (${[backend, ...tiedWith].join(', ')})` : (backend ?? 'none');
-      console.log(`  recommended: ${verdict} — ${w.recommendation.reason}`);
+      console.log(`  recommended: ${verdictText(w.recommendation)} — ${w.recommendation.reason}`);
     }
     for (const skipped of result.skippedBackends ?? [])
       console.log(`  ${skipped.backend}: SKIPPED (${skipped.reason})`);

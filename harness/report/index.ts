@@ -13,6 +13,7 @@ export {
   displayName,
   formatFigure,
   skippedBackends,
+  verdictText,
   CONTROL_BACKEND,
   TIE_FRACTION,
   type BackendRow,

@@ -92,6 +92,12 @@ export function tailBound(steps: StepResult[], figureRps: number | null, sloP99M
   };
 }
 
+/** The verdict in a few words: `postgres`, `tie (cassandra, postgres)` or `none` (a tie recommends none of them). */
+export function verdictText(recommendation: Recommendation): string {
+  const { backend, tiedWith } = recommendation;
+  return backend && tiedWith.length > 0 ? `tie (${[backend, ...tiedWith].join(', ')})` : (backend ?? 'none');
+}
+
 /** The recommendation for one workload, with its one-sentence reason. */
 export interface Recommendation {
   /** The backend recommended; null when no database backend met the SLO, or the best ones are tied. */

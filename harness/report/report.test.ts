@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { run as reportCli } from '../cli/report.ts';
-import { buildWorkloadReports, renderComparison, renderReport, type RenderedReport } from './index.ts';
+import { buildWorkloadReports, renderComparison, renderReport, verdictText, type RenderedReport } from './index.ts';
 import { tailBound } from './model.ts';
 import { diskItems, tailText } from './run-report.ts';
 import { syntheticRun } from './synthetic-run.fixture.ts';
@@ -204,6 +204,15 @@ describe('report', () => {
 });
 
 describe('recommendation edge cases', () => {
+  test('the verdict in words: a backend, a tie naming every tied backend, or none', () => {
+    assert.equal(verdictText({ backend: 'postgres', tiedWith: [], reason: '' }), 'postgres');
+    assert.equal(
+      verdictText({ backend: 'cassandra', tiedWith: ['postgres'], reason: '' }),
+      'tie (cassandra, postgres)',
+    );
+    assert.equal(verdictText({ backend: null, tiedWith: [], reason: '' }), 'none');
+  });
+
   test('no recommendation when no database backend met the SLO at a valid step', () => {
     const run = syntheticRun({ capacityScale: 0.05 });
     const catalog = buildWorkloadReports(run).find((w) => w.workload === 'catalog');
