@@ -7,6 +7,11 @@ import type { ResourceUsage, SloRecord, StepResult } from '../results/types.ts';
  * then saturation of a CPU. Undefined for a step
  * that met the SLO.
  */
+/** A pause or stall this long (half the SLO's p99) is enough on its own to decide a step's p99. */
+export function stallFloorMs(slo: SloRecord): number {
+  return slo.p99Ms / 2;
+}
+
 export function explainMiss(step: StepResult, slo: SloRecord): string | undefined {
   if (step.valid && step.slo.met) return undefined;
   if (!step.valid) return `not a measurement of the server: ${step.invalidReasons[0]}`;
@@ -23,7 +28,7 @@ export function explainMiss(step: StepResult, slo: SloRecord): string | undefine
     return `errors: ${(step.errors.rate * 100).toFixed(1)}% of requests failed (${classes || 'socket errors'})`;
   }
   // A pause stalls every request in flight or arriving during it: one of a few tens of ms decides p99.
-  const pauseFloor = slo.p99Ms / 2;
+  const pauseFloor = stallFloorMs(slo);
   const api = step.pauses?.api;
   const db = step.pauses?.database;
   if (api && api.gcMaxMs >= pauseFloor) {

@@ -26,4 +26,4 @@ export {
   type SearchOptions,
   type SearchResult,
 } from './search.ts';
-export { explainMiss } from './cause.ts';
+export { explainMiss, stallFloorMs } from './cause.ts';

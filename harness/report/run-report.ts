@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { RUN_SCHEMA_VERSION, type StepResult } from '../results/index.ts';
+import { stallFloorMs } from '../load/index.ts';
 import { renderRunCharts, type ChartFile } from './charts.ts';
 import { layoutBlocks, renderResilienceCharts, resilienceBlocks } from './resilience.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
@@ -383,7 +384,7 @@ export function diskItems(run: ReportRun): Inline[][] {
   if (probed.length === 0) return [];
   const medians = probed.map((s) => s.machine!.diskSync!.p50Ms).sort((a, b) => a - b);
   const slowest = Math.max(...probed.map((s) => s.machine!.diskSync!.maxMs));
-  const floor = (run.scenario.slo?.p99Ms ?? 50) / 2;
+  const floor = stallFloorMs(run.scenario.slo);
   const stalled = probed.filter((s) => s.machine!.diskSync!.maxMs >= floor).length;
   const syncs = probed.reduce((n, s) => n + s.machine!.diskSync!.count, 0);
   return [
