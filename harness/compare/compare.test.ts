@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { RunResult } from '../results/index.ts';
-import { endpointForTest } from '../provision/index.ts';
+import { endpointForTest, missingForLocal } from '../provision/index.ts';
 import { comparePlan, inputFromRecord, mergeInputs, PRESETS, runCompare } from './index.ts';
 
 const quiet = (): void => {};
@@ -52,12 +52,16 @@ describe('compare settings', () => {
       profile: original.scenario.profile,
       requestSeed: original.scenario.requestSeed,
       apiPerTrial: original.scenario.apiPerTrial,
+      jitWarmupMaxS: original.scenario.jitWarmupMaxS,
       compare: original.settings,
     };
     const again = comparePlan(inputFromRecord(record));
     // A run recorded before new API processes per trial existed measured one set: --from keeps that.
     const { apiPerTrial: _, ...older } = record;
     assert.equal(comparePlan(inputFromRecord(older)).scenario.apiPerTrial, 'reuse');
+    // One recorded before the JVM warm-up existed had none: --from keeps that too.
+    const { jitWarmupMaxS: __, ...beforeJit } = record;
+    assert.equal(comparePlan(inputFromRecord(beforeJit)).scenario.jitWarmupMaxS, 0);
     assert.deepEqual(again.settings, original.settings);
     assert.deepEqual(again.scenario, original.scenario);
     const overridden = comparePlan(mergeInputs(inputFromRecord(record), { scenario: { stepDurationS: 9 } }));
@@ -247,4 +251,59 @@ describe('compare end to end (real servers)', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('compare with a JVM database it starts itself (real server)', () => {
+  const missing = missingForLocal('mongo');
+  const skip = missing ? `SKIPPED: cannot start the MongoDB-wire stand-in natively: ${missing}` : undefined;
+  if (skip) {
+    if (process.env.CI === 'true') throw new Error(`CI: ${skip}`);
+    console.warn(`\n!!!!! ${skip} !!!!!\n`);
+  }
+  let resultsDir = '';
+  after(async () => {
+    if (resultsDir) await rm(resultsDir, { recursive: true, force: true });
+  });
+
+  test(
+    'the JVM is warmed up until its JIT compiler goes quiet or the limit passes, and it is recorded',
+    { skip, timeout: 300_000 },
+    async () => {
+      resultsDir = await mkdtemp(join(tmpdir(), 'storebench-jit-'));
+      const plan = comparePlan({
+        backends: ['mongo'],
+        workloads: ['usages'],
+        scale: 'tiny',
+        provision: 'local',
+        resultsDir,
+        calibrate: 'none',
+        scenario: {
+          method: 'ladder',
+          trials: 1,
+          stepValues: [30],
+          stepDurationS: 1,
+          warmupS: 0.3,
+          targetWarmupS: 1,
+          jitWarmupMaxS: 12,
+          interferenceLimitPercent: 10_000,
+        },
+      });
+      assert.equal(plan.scenario.jitWarmupMaxS, 12);
+      const lines: string[] = [];
+      const outcome = await runCompare(plan, (line) => lines.push(line));
+      const run = JSON.parse(await readFile(join(outcome.runDir, 'run.json'), 'utf8')) as RunResult;
+      assert.equal(run.scenario.jitWarmupMaxS, 12, 'the limit is recorded with the scenario');
+      const jit = run.preparation?.find((p) => p.actions.some((a) => /JIT of the database's JVM/.test(a)));
+      assert.ok(jit, `a JIT warm-up action: ${JSON.stringify(run.preparation)}`);
+      assert.equal(jit.backend, 'mongo');
+      // Either the compiler went quiet, or it ran until the limit (plus the pass that was under way).
+      assert.match(jit.actions[0]!, /compiler threads used (under 5%|\d+% of a core during the warm-up)/);
+      assert.ok(jit.seconds <= 12 + 5, `within the limit and one pass: ${jit.seconds} s`);
+      assert.ok(
+        lines.some((l) => /JIT of the database's JVM/.test(l)),
+        'and said on the console',
+      );
+      assert.ok(run.steps.length > 0, 'the step ran after it');
+    },
+  );
 });

@@ -244,6 +244,8 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       ...(record.resolution !== undefined && { resolution: record.resolution }),
       ...(record.maxSearchSteps !== undefined && { maxSearchSteps: record.maxSearchSteps }),
       ...(record.targetWarmupS !== undefined && { targetWarmupS: record.targetWarmupS }),
+      // A run recorded before the JVM warm-up existed had none.
+      jitWarmupMaxS: record.jitWarmupMaxS ?? 0,
       // A run recorded before the choice existed reused its API processes.
       apiPerTrial: record.apiPerTrial ?? 'reuse',
       ...(record.interferenceLimitPercent !== undefined && {

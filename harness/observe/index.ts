@@ -2,6 +2,7 @@ import type { StepObservations } from '../load/index.ts';
 import { serverKind, type ServerEndpoint } from '../provision/index.ts';
 import { JvmGcLog } from './jvm-gc.ts';
 
+export { compilerShare, jitCompilerNs } from './jit.ts';
 export { JvmGcLog, parseGcLine, type JvmPause } from './jvm-gc.ts';
 export { PostgresWaitSampler } from './postgres-waits.ts';
 

@@ -319,6 +319,8 @@ export interface ScenarioRecord {
   maxSearchSteps?: number;
   /** Seconds of the unmeasured warm-up pass per workload when a target first starts. */
   targetWarmupS?: number;
+  /** Most seconds a JVM database was warmed up further until its JIT compiler went quiet (absent: runs before it, none). */
+  jitWarmupMaxS?: number;
   /** New API processes for every trial, or one set paused between trials (absent: runs before it existed, `reuse`). */
   apiPerTrial?: 'fresh' | 'reuse';
   /** CPU (% of one core) processes outside the run may take during a step before it is invalid. */

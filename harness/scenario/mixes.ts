@@ -45,6 +45,7 @@ export function scenarioRecord(scenario: Scenario): ScenarioRecord {
       maxSearchSteps: scenario.maxSearchSteps,
     }),
     targetWarmupS: scenario.targetWarmupS,
+    jitWarmupMaxS: scenario.jitWarmupMaxS,
     apiPerTrial: scenario.apiPerTrial,
     interferenceLimitPercent: scenario.interferenceLimitPercent,
     profile: scenario.profile,

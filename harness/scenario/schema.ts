@@ -55,6 +55,13 @@ export const scenarioSchema = z
     /** An unmeasured pass over every workload when a target first starts (JIT of the API and the database, caches), in seconds per workload. */
     targetWarmupS: z.number().min(0).max(600).default(3),
     /**
+     * A database whose server is a JVM (Cassandra, the MongoDB-wire stand-in) is warmed up further the first
+     * time, pass after pass, until its JIT compiler threads use under 5% of a core, for at most this many
+     * seconds (0: no such warm-up). Its compiler otherwise keeps taking 10-30% of the core the database shares
+     * with the API through the first trials, and the first trial comes out lower than the later ones.
+     */
+    jitWarmupMaxS: z.number().min(0).max(3600).default(180),
+    /**
      * Targets that start their own API processes (compare): `fresh` starts new ones for every trial (each
      * trial then samples the process-to-process spread: heap layout, JIT, when garbage collections fall),
      * `reuse` keeps one set paused between trials. The database stays up either way.
