@@ -232,7 +232,7 @@ async function warmUp(ctx: LayoutContext, workloads: string[], url: string, reco
   const { scenario } = ctx.plan;
   if (scenario.targetWarmupS <= 0) return;
   const started = performance.now();
-  await warmPass(ctx, workloads, url);
+  await warmPass(ctx, workloads, url, scenario.targetWarmupS);
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   if (!record) return;
   const every = scenario.apiPerTrial === 'fresh' && scenario.trials > 1 ? " (again for each trial's new API)" : '';
@@ -250,8 +250,8 @@ function warmRate(ctx: LayoutContext): number {
   return Math.min(500, Math.round(ctx.plan.scenario.searchStartRps / 2));
 }
 
-/** One unmeasured pass: `targetWarmupS` (at least 1 s) at the warm-up rate on every workload in turn. */
-async function warmPass(ctx: LayoutContext, workloads: string[], url: string): Promise<void> {
+/** One unmeasured pass: `seconds` at the warm-up rate on every workload in turn. */
+async function warmPass(ctx: LayoutContext, workloads: string[], url: string, seconds: number): Promise<void> {
   const { scenario } = ctx.plan;
   const rate = warmRate(ctx);
   for (const name of workloads) {
@@ -263,7 +263,7 @@ async function warmPass(ctx: LayoutContext, workloads: string[], url: string): P
         target: rate,
         connections: rateConnections(rate),
         warmupMs: 0,
-        durationMs: Math.max(1, scenario.targetWarmupS) * 1000,
+        durationMs: seconds * 1000,
         requestTimeoutMs: scenario.requestTimeoutMs,
       },
       seededRandom(scenario.requestSeed + 1000),
@@ -300,7 +300,8 @@ async function warmUntilCompiled(
   let passes = 0;
   while (share >= JIT_QUIET_SHARE && performance.now() - started < scenario.jitWarmupMaxS * 1000) {
     const passStarted = performance.now();
-    await warmPass(ctx, workloads, url);
+    // A pass of at least 1 s per workload, so its share is read over a span long enough to mean something.
+    await warmPass(ctx, workloads, url, Math.max(1, scenario.targetWarmupS));
     const next = jitCompilerNs(dbPids);
     share = compilerShare(reading, next, performance.now() - passStarted);
     reading = next;
