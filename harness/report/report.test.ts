@@ -113,6 +113,26 @@ describe('report', () => {
     assert.match(md, /\| 14\.2 s \| 46\.0 MiB \|/, 'seeding time and size on disk of postgres/catalog');
   });
 
+  test('the preparation table names the MongoDB-wire stand-in as a stand-in, like every other table', async () => {
+    const dir = join(root, 'results', '20261123-040001-stand-in');
+    await mkdir(dir, { recursive: true });
+    const run = syntheticRun({ trials: 1 });
+    run.environment.serverVersions.mongo = 'mongo-java-server 1.46.0 (MongoDB wire protocol, journaled)';
+    run.preparation!.push({
+      backend: 'mongo',
+      actions: ["JIT of the database's JVM: 2 more warm-up pass(es)"],
+      seconds: 18.1,
+    });
+    await writeFile(join(dir, 'run.json'), JSON.stringify(run));
+    await renderReport(dir);
+    const md = await readFile(join(dir, 'report.md'), 'utf8');
+    assert.match(
+      md,
+      /\| MongoDB-wire stand-in \(mongo-java-server\) \| JIT of the database's JVM: 2 more warm-up pass\(es\) \| 18\.1 \|/,
+    );
+    assert.doesNotMatch(md, /^\| mongo \|/m);
+  });
+
   test('report.html is self-contained: images inlined, no external references', async () => {
     const html = await readFile(join(runDir, 'report.html'), 'utf8');
     const images = [...html.matchAll(/<img src="([^"]*)"/g)].map((m) => m[1] ?? '');

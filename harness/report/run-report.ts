@@ -10,6 +10,7 @@ import {
   buildWorkloadReports,
   describeDataset,
   describeMachine,
+  displayName,
   formatBytes,
   formatCount,
   formatMs,
@@ -434,7 +435,7 @@ function reproducibilityBlocks(run: ReportRun): Block[] {
     blocks.push({
       kind: 'table',
       header: ['backend', 'prepared before measuring', 'seconds'],
-      rows: run.preparation.map((p) => [[p.backend], [p.actions.join('; ')], [String(p.seconds)]]),
+      rows: run.preparation.map((p) => [[displayName(run, p.backend)], [p.actions.join('; ')], [String(p.seconds)]]),
     });
   }
   return blocks;
