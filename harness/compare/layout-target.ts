@@ -125,7 +125,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
         if (!again && ctx.copyOf) recordDatasets(ctx, workloads);
         else if (!again) await verifyLayout(ctx, workloads, api);
         // The database's JIT is warmed once (it stays up between trials), not again for a copy of the layout.
-        const jvm = !again && !ctx.copyOf ? jitCompilerNs(dbPids) : null;
+        const jvm = !again && !ctx.copyOf && plan.scenario.jitWarmupMaxS > 0 ? jitCompilerNs(dbPids) : null;
         const startedMs = performance.now();
         await warmUp(ctx, plan.workloads, api.url, !again);
         if (jvm !== null) await warmUntilCompiled(ctx, api.url, dbPids, jvm, performance.now() - startedMs);
@@ -291,7 +291,6 @@ async function warmUntilCompiled(
 ): Promise<void> {
   const { scenario } = ctx.plan;
   const workloads = ctx.plan.workloads;
-  if (scenario.jitWarmupMaxS <= 0) return;
   let reading = jitCompilerNs(dbPids);
   // Without a first pass (`targetWarmupS` 0) nothing says the JIT is done: at least one pass runs.
   const first = firstPassMs >= 500 ? compilerShare(atStart, reading, firstPassMs) : Number.POSITIVE_INFINITY;

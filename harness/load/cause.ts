@@ -1,5 +1,10 @@
 import type { ResourceUsage, SloRecord, StepResult } from '../results/types.ts';
 
+/** A pause or stall this long (half the SLO's p99) is enough on its own to decide a step's p99. */
+export function stallFloorMs(slo: SloRecord): number {
+  return slo.p99Ms / 2;
+}
+
 /**
  * The most likely cause of a step that missed the SLO (or was invalid), from what the step
  * recorded, most specific first: the measurement itself (load generator, interference), errors,
@@ -7,11 +12,6 @@ import type { ResourceUsage, SloRecord, StepResult } from '../results/types.ts';
  * then saturation of a CPU. Undefined for a step
  * that met the SLO.
  */
-/** A pause or stall this long (half the SLO's p99) is enough on its own to decide a step's p99. */
-export function stallFloorMs(slo: SloRecord): number {
-  return slo.p99Ms / 2;
-}
-
 export function explainMiss(step: StepResult, slo: SloRecord): string | undefined {
   if (step.valid && step.slo.met) return undefined;
   if (!step.valid) return `not a measurement of the server: ${step.invalidReasons[0]}`;

@@ -15,7 +15,7 @@ export {
 } from './ladder.ts';
 export { profileServer, waitForPort, type ProfileOptions } from './profile.ts';
 export { ProgressDisplay, stepLine } from './progress.ts';
-export { processTree, readProcStat, ResourceSampler, type SampledRole } from './sampler.ts';
+export { processTree, readProcStat, readSchedstat, ResourceSampler, type SampledRole } from './sampler.ts';
 export {
   DEFAULT_GRID,
   findMaxRate,

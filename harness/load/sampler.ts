@@ -42,7 +42,7 @@ interface ProcInfo {
 }
 
 /** "<on-cpu ns> <run-queue wait ns> <timeslices>" of one thread (or of a process's main thread), or null. */
-function readSchedstat(path: string): [number, number] | null {
+export function readSchedstat(path: string): [number, number] | null {
   try {
     const [run, wait] = readFileSync(path, 'latin1').split(' ');
     const cpu = Number(run);

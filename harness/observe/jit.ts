@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { processTree } from '../load/index.ts';
+import { processTree, readSchedstat } from '../load/index.ts';
 
 /** HotSpot names its JIT compiler threads `C1 CompilerThread0`, `C2 CompilerThread1`… (the kernel keeps 15 characters). */
 const COMPILER_THREAD = /^C[12] CompilerThre/;
@@ -23,9 +23,9 @@ export function jitCompilerNs(rootPids: readonly number[]): number | null {
     for (const tid of tids) {
       try {
         if (!COMPILER_THREAD.test(readFileSync(`/proc/${pid}/task/${tid}/comm`, 'latin1'))) continue;
-        const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
-        if (!Number.isFinite(ns)) continue;
-        total += ns;
+        const figures = readSchedstat(`/proc/${pid}/task/${tid}/schedstat`);
+        if (!figures) continue;
+        total += figures[0];
         found = true;
       } catch {
         // the thread exited between the listing and the read
