@@ -11,7 +11,7 @@ import {
   runCompare,
 } from '../compare/index.ts';
 import { SERVER_KIND_NAMES } from '../provision/index.ts';
-import { buildWorkloadReports, formatFigure, verdictText } from '../report/index.ts';
+import { buildWorkloadReports, formatFigure, rerunText, verdictText } from '../report/index.ts';
 import type { RunResult } from '../results/index.ts';
 import { SCENARIO_FLAG_HELP, ScenarioError } from '../scenario/index.ts';
 import { FLAG_HELP, UsageError } from './flags.ts';
@@ -98,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
       for (const r of w.ranking) console.log(`  ${r.displayName.padEnd(44)} ${formatFigure(r.figure, w.kind)}`);
       // A tie recommends none of the tied backends over the others: say so, not just the first of them.
       console.log(`  recommended: ${verdictText(w.recommendation)} — ${w.recommendation.reason}`);
+      if (w.rerun) console.log(`  rerun check: ${rerunText(w.rerun)}`);
     }
     for (const skipped of result.skippedBackends ?? [])
       console.log(`  ${skipped.backend}: SKIPPED (${skipped.reason})`);

@@ -1,6 +1,6 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderComparison, renderReport, verdictText } from '../report/index.ts';
+import { renderComparison, renderReport, rerunText, verdictText } from '../report/index.ts';
 
 const HELP = `usage: storebench report <run-dir> [<run-dir-after>] [--out DIR]
 
@@ -36,8 +36,10 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`wrote ${report.markdownPath}`);
       console.log(`wrote ${report.htmlPath}`);
       console.log(`wrote ${report.charts.length} charts under ${join(report.runDir, 'charts')}`);
-      for (const w of report.workloads)
+      for (const w of report.workloads) {
         console.log(`${w.workload}: ${verdictText(w.recommendation)} (${w.recommendation.reason})`);
+        if (w.rerun) console.log(`  rerun check: ${rerunText(w.rerun)}`);
+      }
       return 0;
     }
     if (first === undefined || second === undefined) return 2;

@@ -1,5 +1,5 @@
 import type { CalibrationRecord, RunResult } from '../results/index.ts';
-import { compareFigures, headlineFigure } from '../stats/index.ts';
+import { compareFigures, headlineFigure, spreadOf } from '../stats/index.ts';
 
 /** The label of the second copy of the calibrated target: the same system, measured as if it were another. */
 export function twinLabel(label: string): string {
@@ -46,9 +46,7 @@ export function calibrationRecord(result: RunResult, label: string, workload: st
   if (!a || !b) return null;
   const values = [...a.values, ...b.values].filter((v): v is number => v !== null);
   if (values.length === 0) return null;
-  const sorted = [...values].sort((x, y) => x - y);
-  const spread = sorted[0]! > 0 ? sorted[sorted.length - 1]! / sorted[0]! - 1 : 1;
-  const rounded = Math.round(spread * 1000) / 1000;
+  const rounded = spreadOf(values);
   const record: CalibrationRecord = {
     labels: [label, twin],
     workload,

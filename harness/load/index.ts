@@ -19,11 +19,14 @@ export { processTree, readProcStat, readSchedstat, ResourceSampler, type Sampled
 export {
   DEFAULT_GRID,
   findMaxRate,
+  simulateSearch,
   gridIndex,
   gridRate,
   gridResolution,
   type RateGrid,
   type SearchOptions,
+  type SearchPhase,
   type SearchResult,
+  type SearchStep,
 } from './search.ts';
 export { explainMiss, stallFloorMs } from './cause.ts';

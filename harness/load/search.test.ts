@@ -6,7 +6,7 @@ import { seededRandom, type LoadMix } from '../../core/workloads/index.ts';
 import type { StepResult } from '../results/index.ts';
 import { measureStep, type StepContext } from './ladder.ts';
 import { processTree } from './sampler.ts';
-import { findMaxRate, gridRate, type RateGrid } from './search.ts';
+import { findMaxRate, gridRate, simulateSearch, type RateGrid } from './search.ts';
 import { startTestServer } from './test-server.ts';
 
 const getRoot: LoadMix = {
@@ -41,6 +41,37 @@ describe('max-rate search', () => {
     assert.equal(result.fail, gridRate(grid, 7)); // 3364
     assert.deepEqual(tried, [1000, 2000, 4000, 2828, 3364, 3364, 2828]);
     assert.equal(result.unfinished, false);
+  });
+
+  test('a simulated search takes the same decisions as a measured one, given the same outcomes', async () => {
+    // Outcomes by call order, with a stall at the second test of 2828 (a split vote, broken by a third).
+    const outcomes = (): ((rate: number) => boolean) => {
+      const seen = new Map<number, number>();
+      return (rate) => {
+        const n = (seen.get(rate) ?? 0) + 1;
+        seen.set(rate, n);
+        return rate <= 3000 && !(rate === 2828 && n === 2);
+      };
+    };
+    const measured: string[] = [];
+    const metA = outcomes();
+    const real = await findMaxRate({
+      grid,
+      start: 1000,
+      warm: false,
+      measure: async (rate, phase) => (measured.push(`${rate}:${phase}`), step(rate, metA(rate))),
+    });
+    const simulated: string[] = [];
+    const metB = outcomes();
+    const drawn = simulateSearch({
+      grid,
+      start: 1000,
+      warm: false,
+      measure: (rate, phase) => (simulated.push(`${rate}:${phase}`), step(rate, metB(rate))),
+    });
+    assert.deepEqual(simulated, measured);
+    assert.deepEqual([drawn.pass, drawn.fail, drawn.unfinished], [real.pass, real.fail, real.unfinished]);
+    assert.ok(measured.includes('2828:retest'), measured.join(' '));
   });
 
   test('a warm start moves one grid point at a time; a split vote is broken by a third test', async () => {

@@ -29,14 +29,22 @@ export function gridResolution(grid: RateGrid): number {
   return grid.ratio - 1;
 }
 
-export interface SearchOptions {
+/** Why a step of a search is run (recorded on the step). */
+export type SearchPhase = NonNullable<StepResult['searchPhase']>;
+
+/** A step the search asks for. */
+export interface SearchRequest {
+  rate: number;
+  phase: SearchPhase;
+}
+
+/** How a search runs, apart from how its steps are measured. */
+export interface SearchPlanOptions {
   grid?: RateGrid;
   /** Where to start: a previous trial's figure (warm), else a first guess (cold). */
   start: number;
   /** True when `start` comes from an earlier trial: move one grid point at a time around it, not by doublings. */
   warm: boolean;
-  /** Runs one step at an offered rate; `phase` says why (recorded on the step). */
-  measure: (rate: number, phase: NonNullable<StepResult['searchPhase']>) => Promise<StepResult>;
   /** An invalid step (load generator the limit, another process interfering) is repeated this often. Default 2. */
   repeatInvalid?: number;
   /** Re-test the highest passing rate once before ending the search. Default true. */
@@ -50,14 +58,22 @@ export interface SearchOptions {
   maxSteps?: number;
 }
 
+export interface SearchOptions extends SearchPlanOptions {
+  /** Runs one step at an offered rate; `phase` says why (recorded on the step). */
+  measure: (rate: number, phase: SearchPhase) => Promise<StepResult>;
+}
+
+/** What the search reads of a step: whether it was valid, met the SLO, and why not valid. */
+export type SearchStep = Pick<StepResult, 'valid' | 'slo' | 'invalidReasons'>;
+
 /** What a search found: the bracket around the highest rate that met the SLO. */
-export interface SearchResult {
+export interface SearchResult<S extends SearchStep = StepResult> {
   /** Highest offered rate that met the SLO (confirmed when asked); null when even the lowest tried failed. */
   pass: number | null;
   /** Lowest offered rate above `pass` that missed it; null when the grid's top still passed. */
   fail: number | null;
   /** Every step run, in order (invalid and repeated ones included). */
-  steps: StepResult[];
+  steps: S[];
   /** True when the bracket was not closed: out of steps, or a step stayed invalid. */
   unfinished: boolean;
   /** Why a step stayed invalid after its repeats, when that ended the search. */
@@ -75,36 +91,60 @@ export interface SearchResult {
  * invalid step (the load generator was the limit, another process took CPU) is repeated; one that
  * stays invalid ends the search with what it knows: a rate the machine could not measure honestly
  * is neither a pass nor a fail.
+ *
+ * The search itself is a generator that asks for steps and is handed their results, so the same
+ * decisions drive a real search (findMaxRate, which measures each step) and a simulated one
+ * (simulateSearch, which draws each step's outcome: the report's rerun check).
  */
 export async function findMaxRate(options: SearchOptions): Promise<SearchResult> {
+  const plan = searchPlan<StepResult>(options);
+  let next = plan.next();
+  while (!next.done) next = plan.next(await options.measure(next.value.rate, next.value.phase));
+  return next.value;
+}
+
+/** The same search with steps that are drawn, not measured: `measure` returns a step's result at once. */
+export function simulateSearch<S extends SearchStep>(
+  options: SearchPlanOptions & { measure: (rate: number, phase: SearchPhase) => S },
+): SearchResult<S> {
+  const plan = searchPlan<S>(options);
+  let next = plan.next();
+  while (!next.done) next = plan.next(options.measure(next.value.rate, next.value.phase));
+  return next.value;
+}
+
+/** The search's decisions: which step to run next, given the outcomes so far (see findMaxRate). */
+export function* searchPlan<S extends SearchStep>(
+  options: SearchPlanOptions,
+): Generator<SearchRequest, SearchResult<S>, S> {
   const grid = options.grid ?? DEFAULT_GRID;
   const minK = Math.ceil(Math.log(grid.min / grid.anchor) / Math.log(grid.ratio));
   const maxK = Math.floor(Math.log(grid.max / grid.anchor) / Math.log(grid.ratio));
   const jump = options.warm ? 1 : Math.max(1, Math.round(Math.log(2) / Math.log(grid.ratio)));
   const maxSteps = options.maxSteps ?? 14;
-  const steps: StepResult[] = [];
+  const steps: S[] = [];
   /** Outcomes per grid index: true met the SLO (valid), false missed it. */
   const outcomes = new Map<number, boolean[]>();
   const confirm = options.confirm !== false;
   const retestFail = options.retestFail !== false;
 
   let invalid: string | undefined;
-  const measureValid = async (k: number, phase: NonNullable<StepResult['searchPhase']>): Promise<void> => {
+  function* measureValid(k: number, phase: SearchPhase): Generator<SearchRequest, void, S> {
     const rate = gridRate(grid, k);
-    let step = await options.measure(rate, phase);
+    let step: S = yield { rate, phase };
     steps.push(step);
     for (let repeat = 0; !step.valid && repeat < (options.repeatInvalid ?? 2) && steps.length < maxSteps; repeat++) {
-      step = await options.measure(rate, 'repeat');
+      step = yield { rate, phase: 'repeat' };
       steps.push(step);
     }
     if (!step.valid) invalid = `${rate} RPS: ${step.invalidReasons.join('; ')}`;
     else outcomes.set(k, [...(outcomes.get(k) ?? []), step.slo.met]);
-  };
+  }
   /** One test of a grid point; a split vote (one pass, one miss) is broken by a third test at once. */
-  const test = async (k: number, phase: NonNullable<StepResult['searchPhase']>): Promise<void> => {
-    await measureValid(k, phase);
-    if (invalid === undefined && steps.length < maxSteps && verdict(k) === null) await measureValid(k, 'retest');
-  };
+  function* test(k: number, phase: SearchPhase): Generator<SearchRequest, void, S> {
+    yield* measureValid(k, phase);
+    if (invalid === undefined && steps.length < maxSteps && verdict(k) === null) yield* measureValid(k, 'retest');
+  }
   /** The majority of a point's tests; null while they are split evenly. */
   const verdict = (k: number): boolean | null => {
     const o = outcomes.get(k) ?? [];
@@ -119,21 +159,21 @@ export async function findMaxRate(options: SearchOptions): Promise<SearchResult>
     return { lo: passes.length > 0 ? Math.max(...passes) : null, hi };
   };
 
-  await test(Math.min(maxK, Math.max(minK, gridIndex(grid, options.start))), 'bracket');
+  yield* test(Math.min(maxK, Math.max(minK, gridIndex(grid, options.start))), 'bracket');
   while (steps.length < maxSteps && invalid === undefined) {
     const { lo, hi } = bracket();
     if (lo === null) {
       if (hi! <= minK) break; // even the lowest rate misses
-      await test(Math.max(minK, hi! - jump), 'bracket');
+      yield* test(Math.max(minK, hi! - jump), 'bracket');
     } else if (hi === null) {
       if (lo >= maxK) break; // the grid's top still passes
-      await test(Math.min(maxK, lo + jump), 'bracket');
+      yield* test(Math.min(maxK, lo + jump), 'bracket');
     } else if (hi - lo > 1) {
-      await test(Math.floor((lo + hi) / 2), 'bisect');
+      yield* test(Math.floor((lo + hi) / 2), 'bisect');
     } else if (retestFail && tests(hi) < 2) {
-      await test(hi, 'retest');
+      yield* test(hi, 'retest');
     } else if (confirm && tests(lo) < 2) {
-      await test(lo, 'confirm');
+      yield* test(lo, 'confirm');
     } else {
       const { lo: pass, hi: fail } = bracket();
       return {

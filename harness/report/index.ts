@@ -1,6 +1,15 @@
 export { renderReport, readRun, type RenderedReport } from './run-report.ts';
 export { renderComparison, type RenderedComparison } from './comparison.ts';
 export {
+  addRerunChecks,
+  fitPassCurve,
+  rerunChecks,
+  rerunText,
+  RERUN_METHOD,
+  type PassCurve,
+  type RerunCheck,
+} from './rerun.ts';
+export {
   renderRunCharts,
   backendColour,
   CHART_WIDTH,

@@ -8,6 +8,7 @@ import type {
   TrialRecord,
 } from '../results/index.ts';
 import { compareFigures, headlineFigure, type HeadlineFigure } from '../stats/index.ts';
+import type { RerunCheck } from './rerun.ts';
 
 /** The backend drawn as the control row (the HTTP ceiling with no database): never recommended. */
 export const CONTROL_BACKEND = 'memory';
@@ -92,10 +93,14 @@ export function tailBound(steps: StepResult[], figureRps: number | null, sloP99M
   };
 }
 
-/** The verdict in a few words: `postgres`, `tie (cassandra, postgres)` or `none` (a tie recommends none of them). */
-export function verdictText(recommendation: Recommendation): string {
+/**
+ * The verdict in a few words: `postgres`, `tie (cassandra, postgres)` or `none` (a tie recommends none
+ * of them). The tied backends are listed in alphabetical order, so the same verdict reads the same in
+ * every run.
+ */
+export function verdictText(recommendation: Pick<Recommendation, 'backend' | 'tiedWith'>): string {
   const { backend, tiedWith } = recommendation;
-  return backend && tiedWith.length > 0 ? `tie (${[backend, ...tiedWith].join(', ')})` : (backend ?? 'none');
+  return backend && tiedWith.length > 0 ? `tie (${[backend, ...tiedWith].sort().join(', ')})` : (backend ?? 'none');
 }
 
 /** The recommendation for one workload, with its one-sentence reason. */
@@ -119,6 +124,8 @@ export interface WorkloadReport {
   recommendation: Recommendation;
   /** The difference a ranking must exceed, and where it comes from. */
   noiseFloor: { fraction: number; source: string };
+  /** How often simulated reruns of this run gave the same verdict (report.ts adds it; see rerun.ts). */
+  rerun?: RerunCheck;
 }
 
 /** Groups the run by workload and ranks each workload's backends. */

@@ -111,6 +111,12 @@ describe('report', () => {
     assert.match(md, /storebench compare --from results\/20261123-040000-test\/run\.json/);
     assert.match(md, /!\[catalog: latency percentiles vs load\]\(charts\/catalog-latency\.png\)/);
     assert.match(md, /\| 14\.2 s \| 46\.0 MiB \|/, 'seeding time and size on disk of postgres/catalog');
+    // Each verdict says how often simulated reruns gave it again, and the method is stated once.
+    assert.match(md, /\*\*catalog: postgres\*\* — .*Rerun check: the same verdict in \d+% of 1,000 simulated reruns/);
+    assert.match(
+      md,
+      /\*\*Rerun check:\*\* how often each verdict would come out again: .*postgres meets the SLO half the time at/,
+    );
   });
 
   test('the preparation table names the MongoDB-wire stand-in as a stand-in, like every other table', async () => {
@@ -225,12 +231,11 @@ describe('report', () => {
 
 describe('recommendation edge cases', () => {
   test('the verdict in words: a backend, a tie naming every tied backend, or none', () => {
-    assert.equal(verdictText({ backend: 'postgres', tiedWith: [], reason: '' }), 'postgres');
-    assert.equal(
-      verdictText({ backend: 'cassandra', tiedWith: ['postgres'], reason: '' }),
-      'tie (cassandra, postgres)',
-    );
-    assert.equal(verdictText({ backend: null, tiedWith: [], reason: '' }), 'none');
+    assert.equal(verdictText({ backend: 'postgres', tiedWith: [] }), 'postgres');
+    assert.equal(verdictText({ backend: 'cassandra', tiedWith: ['postgres'] }), 'tie (cassandra, postgres)');
+    // The same tie reads the same whichever backend had the higher median in this run.
+    assert.equal(verdictText({ backend: 'postgres', tiedWith: ['cassandra'] }), 'tie (cassandra, postgres)');
+    assert.equal(verdictText({ backend: null, tiedWith: [] }), 'none');
   });
 
   test('no recommendation when no database backend met the SLO at a valid step', () => {

@@ -6,6 +6,7 @@ import { renderRunCharts, type ChartFile } from './charts.ts';
 import { layoutBlocks, renderResilienceCharts, resilienceBlocks } from './resilience.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
 import { INTERVAL_METHOD } from '../stats/index.ts';
+import { addRerunChecks, RERUN_METHOD, rerunText, type RerunCheck } from './rerun.ts';
 import {
   buildWorkloadReports,
   describeDataset,
@@ -53,7 +54,7 @@ export async function readRun(runDirOrFile: string): Promise<{ run: ReportRun; r
 export async function renderReport(runDirOrFile: string): Promise<RenderedReport> {
   const { run, runDir } = await readRun(runDirOrFile);
   const charts = [...(await renderRunCharts(run, runDir)), ...(await renderResilienceCharts(run, runDir))];
-  const workloads = buildWorkloadReports(run);
+  const workloads = addRerunChecks(run, buildWorkloadReports(run));
   const blocks = reportBlocks(run, runDir, workloads, charts);
   const markdownPath = join(runDir, 'report.md');
   const htmlPath = join(runDir, 'report.html');
@@ -94,6 +95,7 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
             strong: true,
           },
       ` — ${w.recommendation.reason}`,
+      ...(w.rerun ? [` ${rerunSentence(w.rerun)}`] : []),
     ]),
   });
   const skipped = skippedBackends(run);
@@ -110,7 +112,7 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
 
   for (const w of workloads) blocks.push(...workloadBlocks(run, w, charts));
   blocks.push(...layoutBlocks(run), ...resilienceBlocks(run, charts));
-  blocks.push(...reproducibilityBlocks(run));
+  blocks.push(...reproducibilityBlocks(run, workloads));
 
   blocks.push({ kind: 'heading', level: 2, text: 'Backends not run' });
   blocks.push(
@@ -272,6 +274,7 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
       { text: 'Recommendation: ', strong: true },
       w.recommendation.backend === null ? { text: 'none. ', strong: true } : '',
       w.recommendation.reason,
+      ...(w.rerun ? [` ${rerunSentence(w.rerun)}`] : []),
     ],
   });
   const tails = w.ranking.filter((r) => r.tailBound);
@@ -397,7 +400,35 @@ export function diskItems(run: ReportRun): Inline[][] {
 }
 
 /** How far the figures can be trusted: the calibration, the trials, placement and preparation. */
-function reproducibilityBlocks(run: ReportRun): Block[] {
+/** The rerun check's method and the curves it drew from, once for the run. */
+function rerunItems(workloads: WorkloadReport[]): Inline[][] {
+  const checked = workloads.filter((w) => w.rerun);
+  if (checked.length === 0) return [];
+  const curves = checked.map(
+    (w) =>
+      `${w.workload}: ${Object.entries(w.rerun!.curves)
+        .map(
+          ([b, c]) =>
+            `${b} meets the SLO half the time at ${formatRps(c.center)} RPS (width ${c.width}, ${c.steps} steps)`,
+        )
+        .join(', ')}`,
+  );
+  return [
+    [
+      { text: 'Rerun check: ', strong: true },
+      `how often each verdict would come out again: ${RERUN_METHOD}. Fitted: ${curves.join('; ')}.`,
+    ],
+  ];
+}
+
+/** The rerun check as a sentence; a verdict that would often change says so. */
+function rerunSentence(check: RerunCheck): string {
+  const fragile =
+    check.same < 0.8 ? ' A second run may well give another verdict: more trials or longer steps would settle it.' : '';
+  return `Rerun check: ${rerunText(check)}.${fragile}`;
+}
+
+function reproducibilityBlocks(run: ReportRun, workloads: WorkloadReport[]): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Reproducibility' }];
   const floor = noiseFloor(run);
   const c = run.calibration;
@@ -409,6 +440,7 @@ function reproducibilityBlocks(run: ReportRun): Block[] {
         `${trialCount(run)}; the order of the backends rotates from trial to trial, so slow drift of the machine hits all of them alike. ${apiPerTrialText(run)}`,
       ],
       [{ text: 'Headline figures: ', strong: true }, `${INTERVAL_METHOD}.`],
+      ...rerunItems(workloads),
       [
         { text: 'Noise floor: ', strong: true },
         `${Math.round(floor.fraction * 100)}%, from ${floor.source}.`,

@@ -53,6 +53,16 @@ export function headlineFigure(
   };
 }
 
+/**
+ * How far the same system's trial figures moved: highest / lowest - 1, to three decimals (1 when
+ * the lowest is 0). The A/A calibration's spread, which becomes a run's noise floor.
+ */
+export function spreadOf(values: readonly number[]): number {
+  const lowest = Math.min(...values);
+  const spread = lowest > 0 ? Math.max(...values) / lowest - 1 : 1;
+  return Math.round(spread * 1000) / 1000;
+}
+
 /** Which of two figures is higher, or a tie, and why. */
 export interface FigureComparison {
   verdict: 'a' | 'b' | 'tie';

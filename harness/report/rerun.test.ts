@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { seededRandom } from '../../core/workloads/index.ts';
+import type { StepResult } from '../results/index.ts';
+import { buildWorkloadReports, type ReportRun } from './model.ts';
+import { fitPassCurve, MIN_WIDTH, passProbability, rerunChecks, rerunText } from './rerun.ts';
+import { syntheticRun } from './synthetic-run.fixture.ts';
+
+/** A valid rate step at `target` that met the SLO or not (what the fit reads). */
+function drawn(target: number, met: boolean, valid = true): StepResult {
+  return { kind: 'rate', target, valid, slo: { met, reasons: [] } } as unknown as StepResult;
+}
+
+describe('pass curve fit', () => {
+  test('recovers a known curve from steps drawn from it', () => {
+    const truth = { center: 800, width: 0.1 };
+    const random = seededRandom(7);
+    const rates = [500, 595, 707, 841, 1000, 1189];
+    const steps = Array.from({ length: 600 }, (_, i) => {
+      const rate = rates[i % rates.length]!;
+      return drawn(rate, random() < passProbability(truth, rate));
+    });
+    const fit = fitPassCurve(steps);
+    assert.ok(fit);
+    assert.ok(Math.abs(fit.center / truth.center - 1) < 0.05, `center ${fit.center}`);
+    assert.ok(Math.abs(fit.width - truth.width) < 0.03, `width ${fit.width}`);
+    assert.equal(fit.steps, 600);
+  });
+
+  test('steps that separate perfectly get the narrowest width, centred between the last pass and the first miss', () => {
+    const fit = fitPassCurve([drawn(500, true), drawn(595, true), drawn(707, false), drawn(841, false)]);
+    assert.ok(fit);
+    assert.equal(fit.width, MIN_WIDTH);
+    assert.ok(fit.center > 595 && fit.center < 707, `center ${fit.center}`);
+  });
+
+  test('invalid steps are not evidence; fewer than three valid steps fit nothing', () => {
+    assert.equal(fitPassCurve([drawn(500, true), drawn(707, false), drawn(600, true, false)]), null);
+  });
+});
+
+describe('rerun check', () => {
+  const searched = syntheticRun({ trials: 3 });
+
+  test('a difference far beyond the noise comes out again in (nearly) every simulated rerun', () => {
+    const workloads = buildWorkloadReports(searched);
+    const checks = rerunChecks(searched, workloads, { reruns: 300 });
+    const catalog = checks.get('catalog');
+    assert.ok(catalog);
+    // postgres 3,100 against cassandra 1,700: 1.8 times.
+    assert.equal(catalog.verdict, 'postgres');
+    assert.ok(catalog.same >= 0.95, `same ${catalog.same}`);
+    assert.equal(catalog.reruns, 300);
+    const total = catalog.outcomes.reduce((n, o) => n + o.share, 0);
+    assert.ok(Math.abs(total - 1) < 1e-9);
+    assert.deepEqual(Object.keys(catalog.curves).sort(), ['cassandra', 'postgres']);
+    assert.match(rerunText(catalog), /^the same verdict in \d+% of 300 simulated reruns/);
+  });
+
+  test('two rows measuring the same system are mostly a tie again, never a steady winner', () => {
+    const twin: ReportRun = structuredClone(searched);
+    // cassandra's catalog steps and trials replaced by postgres's: the same system under two names.
+    const copy = <T extends { backend: string; workload: string }>(items: T[]): T[] => [
+      ...items.filter((x) => !(x.backend === 'cassandra' && x.workload === 'catalog')),
+      ...items
+        .filter((x) => x.backend === 'postgres' && x.workload === 'catalog')
+        .map((x) => ({ ...structuredClone(x), backend: 'cassandra' })),
+    ];
+    twin.steps = copy(twin.steps);
+    twin.trials = copy(twin.trials!);
+    twin.summary = copy(twin.summary);
+    const workloads = buildWorkloadReports(twin);
+    const catalog = rerunChecks(twin, workloads, { reruns: 300 }).get('catalog');
+    assert.ok(catalog);
+    assert.equal(catalog.verdict, 'tie (cassandra, postgres)');
+    const tie = catalog.outcomes.find((o) => o.verdict === 'tie (cassandra, postgres)')?.share ?? 0;
+    assert.ok(tie >= 0.8, `tie in ${tie} of reruns`);
+    for (const o of catalog.outcomes)
+      if (o.verdict !== 'tie (cassandra, postgres)') assert.ok(o.share < 0.15, o.verdict);
+  });
+
+  test('deterministic for a seed; nothing for a single-trial ladder run', () => {
+    const workloads = buildWorkloadReports(searched);
+    const a = rerunChecks(searched, workloads, { reruns: 100, seed: 3 });
+    const b = rerunChecks(searched, workloads, { reruns: 100, seed: 3 });
+    assert.deepEqual([...a.entries()], [...b.entries()]);
+    const ladder = syntheticRun();
+    assert.equal(rerunChecks(ladder, buildWorkloadReports(ladder)).size, 0);
+  });
+});
