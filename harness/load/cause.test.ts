@@ -60,6 +60,23 @@ test('a stalled disk is named for a target with a database, after GC pauses and 
   assert.match(explainMiss(paused, slo)!, /^a 61 ms garbage-collection pause in the API process/);
 });
 
+test('a major collection of the API inside a step that stayed fast at p50 is named before the CPU waits', () => {
+  const waiting = [usage('server', 45, 40), usage('database', 35, 120)];
+  const major = { gcCount: 14, gcTotalMs: 140, gcMaxMs: 17, majorGcCount: 1 };
+  assert.match(
+    explainMiss(missed({ resources: waiting, pauses: { api: major } }), slo)!,
+    /^a major garbage collection of the API process fell inside the step \(1; .*p50 stayed 2 ms\)/,
+  );
+  // Without a major collection the same step is the database waiting for the CPU.
+  assert.match(
+    explainMiss(missed({ resources: waiting, pauses: { api: { ...major, majorGcCount: 0 } } }), slo)!,
+    /^the database was waiting for a CPU/,
+  );
+  // A saturated step (p50 far up) is saturation, whatever collected inside it.
+  const saturated = missed({ resources: waiting, pauses: { api: major }, latencyMs: { p50: 40, p99: 300 } } as never);
+  assert.match(explainMiss(saturated, slo)!, /^the database was waiting for a CPU/);
+});
+
 test('the disk probe times small durable writes in a thread of its own; a busy event loop does not inflate it', async () => {
   const probe = new DiskSyncProbe({ intervalMs: 20 });
   probe.start();

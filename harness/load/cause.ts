@@ -42,6 +42,11 @@ export function explainMiss(step: StepResult, slo: SloRecord): string | undefine
   if (database && disk && disk.maxMs >= pauseFloor) {
     return `the disk stalled: a 4 KiB write + fdatasync took up to ${Math.round(disk.maxMs)} ms (median ${disk.p50Ms} ms)`;
   }
+  // A major collection's marking runs on V8's helper threads: on a core shared with the database it
+  // stalls the API far longer than the pause it reports, while most requests stay fast.
+  if (api?.majorGcCount && step.latencyMs.p50 <= slo.p99Ms / 10) {
+    return `a major garbage collection of the API process fell inside the step (${api.majorGcCount}; its marking competes for the CPU the API shares, p50 stayed ${step.latencyMs.p50} ms)`;
+  }
   const busy = (r: ResourceUsage | undefined) => (r ? r.cpuPercentAvg + (r.cpuWaitPercentAvg ?? 0) : 0);
   const cores = step.machine?.cores ?? 1;
   if (database && (database.cpuWaitPercentAvg ?? 0) >= 30) {

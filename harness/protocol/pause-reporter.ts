@@ -46,10 +46,18 @@ export function reportPauses(write: (line: string) => void = (line) => process.s
 
 /** GC pauses and loop delays reported inside a window, summed over every process that reported. */
 export function summarizePauses(events: readonly ApiEvent[], fromMs: number, toMs: number): PauseSummary {
-  const summary: PauseSummary = { gcCount: 0, gcTotalMs: 0, gcMaxMs: 0, loopDelayP99Ms: 0, loopDelayMaxMs: 0 };
+  const summary: PauseSummary = {
+    gcCount: 0,
+    gcTotalMs: 0,
+    gcMaxMs: 0,
+    majorGcCount: 0,
+    loopDelayP99Ms: 0,
+    loopDelayMaxMs: 0,
+  };
   for (const e of events) {
     if (e.event === 'gc' && e.atMs >= fromMs && e.atMs - e.ms <= toMs) {
       summary.gcCount++;
+      if (e.kind === 'mark-compact') summary.majorGcCount!++;
       summary.gcTotalMs += e.ms;
       summary.gcMaxMs = Math.max(summary.gcMaxMs, e.ms);
     } else if (e.event === 'loop' && e.atMs > fromMs && e.atMs - 1000 < toMs) {

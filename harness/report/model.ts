@@ -50,6 +50,20 @@ export interface BackendRow {
   causes: string[];
   /** Set when p99 was already near the SLO well below the figure: the figure is decided by the latency tail. */
   tailBound: TailBound | null;
+  /** Set when steps near the figure passed between the API's major collections and missed with one inside. */
+  majorGcBound: MajorGcBound | null;
+}
+
+/** A figure whose steps near it passed when no major collection of the API fell inside them (see `majorGcBound`). */
+export interface MajorGcBound {
+  /** Valid steps near the figure without a major collection of the API inside, and how many met the SLO. */
+  without: { steps: number; passed: number };
+  /** The same with at least one inside. */
+  with: { steps: number; passed: number };
+  /** Measured seconds per major collection over the row's steps (how often the API collected). */
+  periodS: number | null;
+  /** Measured seconds of a step. */
+  stepDurationS: number;
 }
 
 /** A figure decided by where a latency tail falls against the SLO, not by saturation (see `tailBound`). */
@@ -90,6 +104,39 @@ export function tailBound(steps: StepResult[], figureRps: number | null, sloP99M
     share: Math.round(share * 100) / 100,
     ...(slowest &&
       templates.length > 1 && { slowest: { template: slowest[0], p50Ms: Math.round(slowest[1].p50 * 10) / 10 } }),
+  };
+}
+
+/**
+ * Whether a figure counts the moments between the API's major collections. A V8 major collection's
+ * marking runs on helper threads; on a core shared with the database that stalls the API for 100-500
+ * ms (measured: every latency spike of a 40 s Cassandra catalog step at 900 RPS fell on one, every
+ * 7.3 s), and a step shorter than that period may or may not hold one. When the steps near the figure
+ * (from one grid step below the median to the highest fail) passed at least half more often without
+ * a major collection inside than with one (two steps of each at least), the figure is set by which
+ * steps fell between collections and overstates what the backend sustains for longer. Null for steps
+ * recorded without the count, or when the collections made no such difference.
+ */
+export function majorGcBound(steps: StepResult[], figure: HeadlineFigure | null): MajorGcBound | null {
+  if (!figure || figure.median === null) return null;
+  const counted = steps.filter((s) => s.kind === 'rate' && s.valid && s.pauses?.api?.majorGcCount !== undefined);
+  const majors = (s: StepResult) => s.pauses!.api!.majorGcCount!;
+  const near = counted.filter((s) => s.target >= figure.median! / 1.2 && s.target <= figure.high);
+  const split = (inside: boolean) => {
+    const group = near.filter((s) => majors(s) > 0 === inside);
+    return { steps: group.length, passed: group.filter((s) => s.slo.met).length };
+  };
+  const without = split(false);
+  const withGc = split(true);
+  if (without.steps < 2 || withGc.steps < 2) return null;
+  if (without.passed / without.steps - withGc.passed / withGc.steps < 0.5) return null;
+  const total = counted.reduce((n, s) => n + majors(s), 0);
+  const seconds = counted.reduce((n, s) => n + s.durationS, 0);
+  return {
+    without,
+    with: withGc,
+    periodS: total > 0 ? Math.round((seconds / total) * 10) / 10 : null,
+    stepDurationS: median(counted.map((s) => s.durationS)),
   };
 }
 
@@ -223,6 +270,7 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
         trials.filter((t) => t.backend === backend && t.workload === workload),
       ),
       tailBound: tailBound(own, figure?.median ?? null, run.scenario.slo.p99Ms),
+      majorGcBound: majorGcBound(own, figure),
     };
   });
   const floor = noiseFloor(run);

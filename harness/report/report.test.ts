@@ -7,8 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { run as reportCli } from '../cli/report.ts';
 import { buildWorkloadReports, renderComparison, renderReport, verdictText, type RenderedReport } from './index.ts';
-import { tailBound } from './model.ts';
-import { diskItems, tailText } from './run-report.ts';
+import { majorGcBound, tailBound } from './model.ts';
+import { diskItems, majorGcText, tailText } from './run-report.ts';
 import { syntheticRun } from './synthetic-run.fixture.ts';
 import type { StepResult } from '../results/index.ts';
 
@@ -273,6 +273,62 @@ describe('recommendation edge cases', () => {
     assert.match(
       text,
       /90 timed 4 KiB write \+ fdatasync in the 3 steps with a database: median 0.09 ms, slowest 71.2 ms; 1 of 3 steps saw a sync of 25 ms or more/,
+    );
+  });
+
+  test("a figure whose steps passed only between the API's major collections is flagged as optimistic", () => {
+    const step = (target: number, met: boolean, majors: number | undefined) =>
+      ({
+        kind: 'rate',
+        target,
+        valid: true,
+        durationS: 3,
+        slo: { met, reasons: [] },
+        ...(majors !== undefined && {
+          pauses: { api: { gcCount: 12, gcTotalMs: 90, gcMaxMs: 9, majorGcCount: majors } },
+        }),
+      }) as unknown as StepResult;
+    const figure = {
+      backend: 'cassandra',
+      workload: 'catalog',
+      values: [1000, 1189, 1000],
+      median: 1000,
+      low: 1000,
+      high: 1414,
+      openEnded: false,
+      coverage: 0.75,
+    };
+    // Cassandra's catalog steps of 3 s: passing whenever no major collection fell inside, missing when one did.
+    const alternating = [
+      step(500, true, 1),
+      step(841, true, 0),
+      step(1000, false, 1),
+      step(1000, true, 0),
+      step(1189, true, 0),
+      step(1189, false, 1),
+      step(1414, false, 1),
+    ];
+    const bound = majorGcBound(alternating, figure);
+    assert.deepEqual(bound, {
+      without: { steps: 3, passed: 3 },
+      with: { steps: 3, passed: 0 },
+      periodS: 5.3,
+      stepDurationS: 3,
+    });
+    const row = { displayName: 'cassandra', majorGcBound: bound } as never;
+    assert.equal(
+      majorGcText(row),
+      'cassandra: near its figure, steps with no major collection of the API inside passed 3 of 3, steps with one 0 of 3; the API collected about every 5.3 s and a step measures 3 s.',
+    );
+    // Collections that make no difference, or steps recorded before the count existed: no flag.
+    const even = alternating.map((s) => step(s.target, s.slo.met, 1));
+    assert.equal(majorGcBound(even, figure), null);
+    assert.equal(
+      majorGcBound(
+        alternating.map((s) => step(s.target, s.slo.met, undefined)),
+        figure,
+      ),
+      null,
     );
   });
 

@@ -288,6 +288,17 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
       ],
     });
   }
+  const quiet = w.ranking.filter((r) => r.majorGcBound);
+  if (quiet.length > 0) {
+    blocks.push({
+      kind: 'paragraph',
+      inlines: [
+        { text: "Figures that count the API's quiet moments: ", strong: true },
+        quiet.map((r) => majorGcText(r)).join(' '),
+        " A major collection's marking shares the API's core with the database and stalls requests for far longer than its reported pause; a rate sustained for longer than a step must absorb it, so read these figures as optimistic. Steps longer than the API's collection period (`--duration`) hold one in every step.",
+      ],
+    });
+  }
   for (const chart of charts.filter((c) => c.workload === w.workload && c.metric !== 'resilience'))
     blocks.push({ kind: 'image', src: chart.relativePath, alt: chart.title });
 
@@ -311,6 +322,14 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
 }
 
 /** "cassandra: p99 was already 47 ms (93% of the 50 ms SLO) at 250 RPS, 71% of its median figure (slowest there: PUT … at p50 38 ms)." */
+/** One row's major-collection dependence in a sentence. */
+export function majorGcText(r: BackendRow): string {
+  const m = r.majorGcBound!;
+  return `${r.displayName}: near its figure, steps with no major collection of the API inside passed ${m.without.passed} of ${m.without.steps}, steps with one ${m.with.passed} of ${m.with.steps}${
+    m.periodS === null ? '' : `; the API collected about every ${m.periodS} s and a step measures ${m.stepDurationS} s`
+  }.`;
+}
+
 export function tailText(r: BackendRow, sloP99Ms: number): string {
   const t = r.tailBound!;
   const of = r.figure?.median ? `, ${Math.round((t.rps / r.figure.median) * 100)}% of its median figure` : '';

@@ -501,6 +501,12 @@ export interface PauseSummary {
   gcCount: number;
   gcTotalMs: number;
   gcMaxMs: number;
+  /**
+   * Node processes: V8 major collections (mark-compact) among them. Their marking runs on helper
+   * threads, which on a core shared with the database stall the API for far longer than the pause
+   * reported; at catalog rates they came every 2-8 s.
+   */
+  majorGcCount?: number;
   /** Node processes: the worst per-second event-loop delay p99 and max, ms. */
   loopDelayP99Ms?: number;
   loopDelayMaxMs?: number;
