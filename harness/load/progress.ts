@@ -24,9 +24,8 @@ export class ProgressDisplay {
     return {
       onStepStart: ({ index, count: total, target }) => {
         count = total;
-        const remaining = (total - index) * stepSeconds;
         this.#line(
-          `[${backend}/${workload}] step ${index + 1}/${total}: ${target} ${unit} (ladder ~${remaining}s left)`,
+          `[${backend}/${workload}] ${stepOf(index, total)}: ${target} ${unit}${remainingText(index, total, stepSeconds)}`,
           true,
         );
       },
@@ -34,7 +33,7 @@ export class ProgressDisplay {
         const elapsed = (live.elapsedMs / 1000).toFixed(0);
         const total = (live.totalMs / 1000).toFixed(0);
         const text =
-          `[${backend}/${workload}] step ${live.index + 1}/${count} ${live.target} ${unit}: ${elapsed}/${total}s ` +
+          `[${backend}/${workload}] ${stepOf(live.index, count)} ${live.target} ${unit}: ${elapsed}/${total}s ` +
           `live ${live.rps} RPS, p99 ${live.p99Ms.toFixed(1)} ms, in flight ${live.inFlight}, queued ${live.queued}`;
         if (this.#tty) this.#stream.write(`\r\x1b[2K${text}`);
         else if (Date.now() - this.#lastPlain >= 5000) this.#line(text, false);
@@ -63,4 +62,13 @@ export function stepLine(step: StepResult): string {
     `p50 ${l.p50} p90 ${l.p90} p99 ${l.p99} p99.9 ${l.p999} max ${l.max} ms, errors ${(step.errors.rate * 100).toFixed(2)}%` +
     `${cpu ? `, cpu ${cpu}` : ''} — ${flags.join(', ')}`
   );
+}
+
+/** `step 3/8` on a ladder; `step 3` on a search, whose number of steps is not known in advance (count 0). */
+function stepOf(index: number, count: number): string {
+  return count > 0 ? `step ${index + 1}/${count}` : `step ${index + 1}`;
+}
+
+function remainingText(index: number, count: number, stepSeconds: number): string {
+  return count > 0 ? ` (ladder ~${(count - index) * stepSeconds}s left)` : ' (search)';
 }
