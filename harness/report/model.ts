@@ -365,7 +365,12 @@ function recommend(
     .map((r) => r.backend);
   const runnerUp = ranked.find((r) => r !== best && !tiedWith.includes(r.backend));
   let reason: string;
-  if (tiedWith.length > 0) {
+  if (tiedWith.length === 0 && best.majorGcBound && runnerUp?.figure) {
+    // The lead rests on a figure the run itself shows to be optimistic: no recommendation on it.
+    const m = best.majorGcBound;
+    tiedWith.push(runnerUp.backend);
+    reason = `Tie: ${best.backend} ${formatFigure(best.figure, kind)} lies above ${runnerUp.backend}'s ${formatFigure(runnerUp.figure, kind)}, but ${best.backend}'s figure counts the moments between the API's major garbage collections (near it, steps without one inside passed ${m.without.passed} of ${m.without.steps}, steps with one ${m.with.passed} of ${m.with.steps}), so it overstates what ${best.backend} sustains for longer than a step and is not recommended on it; measure with steps longer than the API's collection period (--duration, --full) to decide.`;
+  } else if (tiedWith.length > 0) {
     const tied = [best, ...ranked.filter((r) => tiedWith.includes(r.backend))];
     const first = compareFigures(best.figure, tied[1]!.figure!, floor);
     reason = `Tie: ${tied.map((r) => `${r.backend} ${formatFigure(r.figure, kind)}`).join(', ')}. The statistics cannot separate them (${first.reason}); weigh latency at a common load, seeding time and size on disk, or run more trials.`;
