@@ -64,6 +64,12 @@ export interface MajorGcBound {
   periodS: number | null;
   /** Measured seconds of a step. */
   stepDurationS: number;
+  /**
+   * The lowest offered rate at which a step that held a major collection missed the SLO: below it the
+   * collections were not seen to cost a step, so a runner-up whose interval lies below it is beaten
+   * whatever the figure's quiet moments added.
+   */
+  collectedMiss: number | null;
 }
 
 /** A figure decided by where a latency tail falls against the SLO, not by saturation (see `tailBound`). */
@@ -132,11 +138,13 @@ export function majorGcBound(steps: StepResult[], figure: HeadlineFigure | null)
   if (without.passed / without.steps - withGc.passed / withGc.steps < 0.5) return null;
   const total = counted.reduce((n, s) => n + majors(s), 0);
   const seconds = counted.reduce((n, s) => n + s.durationS, 0);
+  const collectedMisses = counted.filter((s) => majors(s) > 0 && !s.slo.met).map((s) => s.target);
   return {
     without,
     with: withGc,
     periodS: total > 0 ? Math.round((seconds / total) * 10) / 10 : null,
     stepDurationS: median(counted.map((s) => s.durationS)),
+    collectedMiss: collectedMisses.length > 0 ? Math.min(...collectedMisses) : null,
   };
 }
 
@@ -365,11 +373,14 @@ function recommend(
     .map((r) => r.backend);
   const runnerUp = ranked.find((r) => r !== best && !tiedWith.includes(r.backend));
   let reason: string;
-  if (tiedWith.length === 0 && best.majorGcBound && runnerUp?.figure) {
-    // The lead rests on a figure the run itself shows to be optimistic: no recommendation on it.
-    const m = best.majorGcBound;
+  const quiet = best.majorGcBound;
+  const quietText = quiet
+    ? `${best.backend}'s figure counts the moments between the API's major garbage collections (near it, steps without one inside passed ${quiet.without.passed} of ${quiet.without.steps}, steps with one ${quiet.with.passed} of ${quiet.with.steps}; the first rate at which a step that held one missed was ${formatRps(quiet.collectedMiss ?? 0)} RPS)`
+    : '';
+  if (tiedWith.length === 0 && quiet && runnerUp?.figure && (quiet.collectedMiss ?? 0) <= runnerUp.figure.high) {
+    // The collections cost steps at rates the runner-up reaches: the lead may rest on the quiet moments.
     tiedWith.push(runnerUp.backend);
-    reason = `Tie: ${best.backend} ${formatFigure(best.figure, kind)} lies above ${runnerUp.backend}'s ${formatFigure(runnerUp.figure, kind)}, but ${best.backend}'s figure counts the moments between the API's major garbage collections (near it, steps without one inside passed ${m.without.passed} of ${m.without.steps}, steps with one ${m.with.passed} of ${m.with.steps}), so it overstates what ${best.backend} sustains for longer than a step and is not recommended on it; measure with steps longer than the API's collection period (--duration, --full) to decide.`;
+    reason = `Tie: ${best.backend} ${formatFigure(best.figure, kind)} lies above ${runnerUp.backend}'s ${formatFigure(runnerUp.figure, kind)}, but ${quietText}, inside ${runnerUp.backend}'s interval: the lead may rest on the quiet moments, so it is not a recommendation; measure with steps longer than the API's collection period (--duration, --full) to decide.`;
   } else if (tiedWith.length > 0) {
     const tied = [best, ...ranked.filter((r) => tiedWith.includes(r.backend))];
     const first = compareFigures(best.figure, tied[1]!.figure!, floor);
@@ -381,6 +392,10 @@ function recommend(
     reason = `${best.backend} is the only database backend measured; it sustained ${formatFigure(best.figure, kind)} under the SLO.`;
   }
   const caveats: string[] = [];
+  if (quiet && tiedWith.length === 0 && runnerUp?.figure)
+    caveats.push(
+      `${quietText}, still above ${runnerUp.backend}'s interval, so the lead stands though the figure is optimistic`,
+    );
   if (best.figure.openEnded)
     caveats.push(`${best.backend} never reached a rate it failed, so its ceiling may be higher`);
   const controlMedian = control?.figure?.median ?? null;

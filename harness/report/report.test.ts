@@ -314,6 +314,7 @@ describe('recommendation edge cases', () => {
       with: { steps: 3, passed: 0 },
       periodS: 5.3,
       stepDurationS: 3,
+      collectedMiss: 1000,
     });
     const row = { displayName: 'cassandra', majorGcBound: bound } as never;
     assert.equal(

@@ -104,7 +104,9 @@ export function rerunChecks(
   const simulated = workloads.flatMap((w) => {
     const rows = w.rows.filter((r) => !r.isControl && !r.isCalibration && !r.standIn);
     // A row whose figure the run showed to count the API's quiet moments is not recommended on it (model.ts).
-    const optimistic = new Set(rows.filter((r) => r.majorGcBound).map((r) => r.backend));
+    const optimistic = new Map(
+      rows.flatMap((r) => (r.majorGcBound ? [[r.backend, r.majorGcBound.collectedMiss ?? 0] as const] : [])),
+    );
     const curves = rows.map((r) => curveOf(r.backend, w.workload));
     if (rows.length === 0 || curves.some((c) => c === null)) return [];
     return [
@@ -204,14 +206,18 @@ function simulateTrials(curve: PassCurve, shape: SearchShape, random: RandomSour
 /**
  * The report's rule on simulated figures: the highest median, tied with every figure the tie rule
  * cannot separate from it, or with the runner-up when the best is a row whose figure the run showed
- * to be optimistic.
+ * to count the API's quiet moments and whose collections cost a step at a rate inside the runner-up's
+ * interval (model.ts, recommend).
  */
-function simulatedVerdict(figures: HeadlineFigure[], floor: number, optimistic: ReadonlySet<string>): string {
+function simulatedVerdict(figures: HeadlineFigure[], floor: number, optimistic: ReadonlyMap<string, number>): string {
   const ranked = [...figures].sort((a, b) => (b.median ?? -1) - (a.median ?? -1) || a.backend.localeCompare(b.backend));
   const best = ranked[0];
   if (!best || best.median === null) return 'none';
   const tied = ranked.slice(1).filter((f) => compareFigures(best, f, floor).verdict === 'tie');
-  if (tied.length === 0 && optimistic.has(best.backend) && ranked[1]?.median) tied.push(ranked[1]);
+  const collectedMiss = optimistic.get(best.backend);
+  const second = ranked[1];
+  if (tied.length === 0 && collectedMiss !== undefined && second?.median && collectedMiss <= second.high)
+    tied.push(second);
   return verdictText({ backend: best.backend, tiedWith: tied.map((f) => f.backend) });
 }
 
