@@ -7,7 +7,7 @@ import type {
   SustainableThroughput,
   TrialRecord,
 } from '../results/index.ts';
-import { compareFigures, headlineFigure, type HeadlineFigure } from '../stats/index.ts';
+import { compareFigures, headlineFigure, lowerMedian as median, type HeadlineFigure } from '../stats/index.ts';
 import type { RerunCheck } from './rerun.ts';
 
 /** The backend drawn as the control row (the HTTP ceiling with no database): never recommended. */
@@ -409,11 +409,6 @@ function recommend(
     );
   if (caveats.length > 0) reason = `${reason.replace(/\.$/, '')} (${caveats.join('; ')}).`;
   return { backend: best.backend, tiedWith, reason: reason + standInNote() };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { seededRandom, type RandomSource } from '../../core/workloads/index.ts';
 import { DEFAULT_GRID, simulateSearch, type RateGrid, type SearchStep } from '../load/index.ts';
 import type { StepResult, TrialRecord } from '../results/index.ts';
-import { compareFigures, headlineFigure, spreadOf, type HeadlineFigure } from '../stats/index.ts';
+import { compareFigures, headlineFigure, lowerMedian, spreadOf, type HeadlineFigure } from '../stats/index.ts';
 import { verdictText, type ReportRun, type WorkloadReport } from './model.ts';
 
 /**
@@ -219,10 +219,4 @@ function simulatedVerdict(figures: HeadlineFigure[], floor: number, optimistic: 
   if (tied.length === 0 && collectedMiss !== undefined && second?.median && collectedMiss <= second.high)
     tied.push(second);
   return verdictText({ backend: best.backend, tiedWith: tied.map((f) => f.backend) });
-}
-
-/** The runner's start of a warm search: the lower median of the earlier trials' passes. */
-function lowerMedian(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }

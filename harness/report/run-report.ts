@@ -277,28 +277,18 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
       ...(w.rerun ? [` ${rerunSentence(w.rerun)}`] : []),
     ],
   });
-  const tails = w.ranking.filter((r) => r.tailBound);
-  if (tails.length > 0) {
-    blocks.push({
-      kind: 'paragraph',
-      inlines: [
-        { text: 'Figures set by a latency tail: ', strong: true },
-        tails.map((r) => tailText(r, run.scenario.slo.p99Ms)).join(' '),
-        ' Such a figure is decided by where that tail falls against the SLO, not by saturation, and can move a lot from run to run: read its interval, not its median.',
-      ],
-    });
-  }
-  const quiet = w.ranking.filter((r) => r.majorGcBound);
-  if (quiet.length > 0) {
-    blocks.push({
-      kind: 'paragraph',
-      inlines: [
-        { text: "Figures that count the API's quiet moments: ", strong: true },
-        quiet.map((r) => majorGcText(r)).join(' '),
-        " A major collection's marking shares the API's core with the database and stalls requests for far longer than its reported pause; a rate sustained for longer than a step must absorb it, so read these figures as optimistic. Steps longer than the API's collection period (`--duration`) hold one in every step.",
-      ],
-    });
-  }
+  blocks.push(
+    ...flagParagraph(
+      'Figures set by a latency tail: ',
+      w.ranking.filter((r) => r.tailBound).map((r) => tailText(r, run.scenario.slo.p99Ms)),
+      ' Such a figure is decided by where that tail falls against the SLO, not by saturation, and can move a lot from run to run: read its interval, not its median.',
+    ),
+    ...flagParagraph(
+      "Figures that count the API's quiet moments: ",
+      w.ranking.filter((r) => r.majorGcBound).map((r) => majorGcText(r)),
+      " A major collection's marking shares the API's core with the database and stalls requests for far longer than its reported pause; a rate sustained for longer than a step must absorb it, so read these figures as optimistic. Steps longer than the API's collection period (`--duration`) hold one in every step.",
+    ),
+  );
   for (const chart of charts.filter((c) => c.workload === w.workload && c.metric !== 'resilience'))
     blocks.push({ kind: 'image', src: chart.relativePath, alt: chart.title });
 
@@ -321,7 +311,12 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
   return blocks;
 }
 
-/** "cassandra: p99 was already 47 ms (93% of the 50 ms SLO) at 250 RPS, 71% of its median figure (slowest there: PUT … at p50 38 ms)." */
+/** A paragraph naming the rows a flag applies to and what it means; none when no row has it. */
+function flagParagraph(title: string, sentences: string[], meaning: string): Block[] {
+  if (sentences.length === 0) return [];
+  return [{ kind: 'paragraph', inlines: [{ text: title, strong: true }, sentences.join(' '), meaning] }];
+}
+
 /** One row's major-collection dependence in a sentence. */
 export function majorGcText(r: BackendRow): string {
   const m = r.majorGcBound!;
@@ -330,6 +325,7 @@ export function majorGcText(r: BackendRow): string {
   }.`;
 }
 
+/** "cassandra: p99 was already 47 ms (93% of the 50 ms SLO) at 250 RPS, 71% of its median figure (slowest there: PUT … at p50 38 ms)." */
 export function tailText(r: BackendRow, sloP99Ms: number): string {
   const t = r.tailBound!;
   const of = r.figure?.median ? `, ${Math.round((t.rps / r.figure.median) * 100)}% of its median figure` : '';
@@ -418,7 +414,6 @@ export function diskItems(run: ReportRun): Inline[][] {
   ];
 }
 
-/** How far the figures can be trusted: the calibration, the trials, placement and preparation. */
 /** The rerun check's method and the curves it drew from, once for the run. */
 function rerunItems(workloads: WorkloadReport[]): Inline[][] {
   const checked = workloads.filter((w) => w.rerun);
@@ -447,6 +442,7 @@ function rerunSentence(check: RerunCheck): string {
   return `Rerun check: ${rerunText(check)}.${fragile}`;
 }
 
+/** How far the figures can be trusted: the calibration, the trials, placement and preparation. */
 function reproducibilityBlocks(run: ReportRun, workloads: WorkloadReport[]): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Reproducibility' }];
   const floor = noiseFloor(run);

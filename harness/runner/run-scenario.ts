@@ -14,6 +14,7 @@ import {
 import { freeLoopbackPort } from '../provision/ports.ts';
 import type { ProfileRecord, RunResult, StepResult, TrialRecord } from '../results/index.ts';
 import { scenarioLadder, type Scenario } from '../scenario/index.ts';
+import { lowerMedian } from '../stats/index.ts';
 import type { LoadTarget, OpenTarget } from './target.ts';
 
 /** One run of a scenario against its targets. */
@@ -134,7 +135,7 @@ async function measureTrial(
     let index = 0;
     const search = await findMaxRate({
       grid,
-      start: warm ? median(earlier.map((t) => t.pass!)) : scenario.searchStartRps,
+      start: warm ? lowerMedian(earlier.map((t) => t.pass!)) : scenario.searchStartRps,
       warm,
       // A warm search starts on the earlier trials' figure: that start re-tests their boundary already.
       confirm: !warm,
@@ -175,11 +176,6 @@ async function measureTrial(
   result.steps.push(...steps);
   result.summary.push({ ...sustainableThroughput(target.label, workload, scenario.stepKind, steps), trial });
   (result.trials ??= []).push(record);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 /**

@@ -63,6 +63,12 @@ export function spreadOf(values: readonly number[]): number {
   return Math.round(spread * 1000) / 1000;
 }
 
+/** The lower median: the middle value, or the lower of the two middle ones (an element of `values`). */
+export function lowerMedian(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
 /** Which of two figures is higher, or a tie, and why. */
 export interface FigureComparison {
   verdict: 'a' | 'b' | 'tie';
