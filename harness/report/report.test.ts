@@ -119,11 +119,17 @@ describe('report', () => {
     );
   });
 
-  test('the preparation table names the MongoDB-wire stand-in as a stand-in, like every other table', async () => {
+  test('the preparation and step tables name the MongoDB-wire stand-in as a stand-in, like every other table', async () => {
     const dir = join(root, 'results', '20261123-040001-stand-in');
     await mkdir(dir, { recursive: true });
     const run = syntheticRun({ trials: 1 });
     run.environment.serverVersions.mongo = 'mongo-java-server 1.46.0 (MongoDB wire protocol, journaled)';
+    // The stand-in measured: postgres's catalog steps under its name.
+    run.steps.push(
+      ...run.steps
+        .filter((s) => s.backend === 'postgres' && s.workload === 'catalog')
+        .map((s) => ({ ...s, backend: 'mongo' })),
+    );
     run.preparation!.push({
       backend: 'mongo',
       actions: ["JIT of the database's JVM: 2 more warm-up pass(es)"],
@@ -137,6 +143,8 @@ describe('report', () => {
       /\| MongoDB-wire stand-in \(mongo-java-server\) \| JIT of the database's JVM: 2 more warm-up pass\(es\) \| 18\.1 \|/,
     );
     assert.doesNotMatch(md, /^\| mongo \|/m);
+    // The per-step tables name it too (they printed plain "mongo").
+    assert.match(md, /^\| MongoDB-wire stand-in \(mongo-java-server\) \| 1 \|/m);
   });
 
   test('report.html is self-contained: images inlined, no external references', async () => {

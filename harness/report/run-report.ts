@@ -336,6 +336,8 @@ export function tailText(r: BackendRow, sloP99Ms: number): string {
 }
 
 function stepsTable(w: WorkloadReport): Block {
+  // Rows are named as readers see them: a stand-in as a stand-in.
+  const names = new Map(w.rows.map((r) => [r.backend, r.displayName]));
   const steps: StepResult[] = w.rows.flatMap((r) =>
     [...r.steps].sort((a, b) => (a.trial ?? 1) - (b.trial ?? 1) || a.target - b.target),
   );
@@ -355,7 +357,7 @@ function stepsTable(w: WorkloadReport): Block {
     ],
     align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
     rows: steps.map((s) => [
-      [s.backend],
+      [names.get(s.backend) ?? s.backend],
       [
         s.trial === undefined
           ? '1'
