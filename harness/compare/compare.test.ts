@@ -11,9 +11,11 @@ import { comparePlan, inputFromRecord, mergeInputs, PRESETS, runCompare } from '
 const quiet = (): void => {};
 
 describe('compare settings', () => {
-  test('the default preset: every backend and workload, small scale, a short rate ladder', () => {
+  test('the default preset: the control row and the real databases, every workload, small scale, 6 s steps', () => {
     const plan = comparePlan({});
-    assert.deepEqual(plan.backends, ['memory', 'postgres', 'cassandra', 'mongo']);
+    assert.deepEqual(plan.backends, ['memory', 'postgres', 'cassandra'], 'the stand-in only when asked for');
+    assert.equal(plan.scenario.stepDurationS, 6, "as long as the API's major-collection period at catalog rates");
+    assert.deepEqual(comparePlan({ preset: 'full' }).backends, ['memory', 'postgres', 'cassandra', 'mongo']);
     assert.deepEqual(plan.workloads, ['usages', 'catalog', 'overview']);
     assert.equal(plan.settings.scale, 'small');
     assert.deepEqual(plan.scenario.stepValues, [...PRESETS.default.stepValues]);

@@ -91,6 +91,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
     backend: ctx.backend,
     experimentRoutes: scenario.slowFraction > 0 || ctx.cost !== undefined,
     reportPauses: true,
+    ...(ctx.placement.apiNodeFlags.length > 0 && { nodeFlags: ctx.placement.apiNodeFlags }),
     ...(ctx.hosts && { host: ctx.hosts.api }),
     ...(ctx.database && { url: ctx.database.url }),
     ...(!ctx.database && {

@@ -15,6 +15,22 @@ export interface Placement {
   loadGenerator: string;
   systemUnderTest: string;
   note?: string;
+  /**
+   * V8 flags for every API process: `--single-threaded-gc` when the system under test has one CPU, so
+   * the API shares it with the database. V8 then marks on the API's own thread in steps of a few ms
+   * instead of starting helper threads that the scheduler runs on that one core for tens of ms at a
+   * time, taking it from the API and the database alike; on a host with spare cores (production, or
+   * a larger machine here) those threads run beside the request path, so concurrent marking on one
+   * shared core is an artifact of this placement. Measured on the 2-core machine (Cassandra catalog,
+   * 6 s steps, 420-1,000 RPS, 20 steps per setting): steps holding a major collection met the SLO
+   * 8 of 10 with the flag, 2 of 8 without (docs/reproducibility.md, sixth round).
+   */
+  apiNodeFlags: string[];
+}
+
+/** The API's V8 flags for a placement whose system under test has these CPUs (see Placement.apiNodeFlags). */
+export function apiNodeFlagsFor(mode: 'pinned' | 'shared', systemUnderTest: string): string[] {
+  return mode === 'pinned' && /^\d+$/.test(systemUnderTest) ? ['--single-threaded-gc'] : [];
 }
 
 /**
@@ -25,17 +41,24 @@ export interface Placement {
 export function planPlacement(mode: 'pinned' | 'shared' = 'pinned'): Placement {
   const cpus = os.cpus().length;
   const all = cpus > 1 ? `0-${cpus - 1}` : '0';
-  if (mode === 'shared') return { mode, loadGenerator: all, systemUnderTest: all, note: 'asked for' };
-  if (cpus < 2) return { mode: 'shared', loadGenerator: all, systemUnderTest: all, note: 'one CPU only' };
-  if (!hasTaskset()) {
-    return { mode: 'shared', loadGenerator: all, systemUnderTest: all, note: 'taskset (util-linux) not found' };
-  }
+  const shared = (note: string): Placement => ({
+    mode: 'shared',
+    loadGenerator: all,
+    systemUnderTest: all,
+    note,
+    apiNodeFlags: [],
+  });
+  if (mode === 'shared') return shared('asked for');
+  if (cpus < 2) return shared('one CPU only');
+  if (!hasTaskset()) return shared('taskset (util-linux) not found');
   const generator = Math.max(1, Math.floor(cpus / 4));
   const first = cpus - generator;
+  const systemUnderTest = first === 1 ? '0' : `0-${first - 1}`;
   return {
     mode: 'pinned',
     loadGenerator: generator === 1 ? String(first) : `${first}-${cpus - 1}`,
-    systemUnderTest: first === 1 ? '0' : `0-${first - 1}`,
+    systemUnderTest,
+    apiNodeFlags: apiNodeFlagsFor('pinned', systemUnderTest),
   };
 }
 
@@ -45,6 +68,7 @@ export function placementRecord(p: Placement): PlacementRecord {
     loadGeneratorCpus: p.loadGenerator,
     systemUnderTestCpus: p.systemUnderTest,
     ...(p.note && { note: p.note }),
+    ...(p.apiNodeFlags.length > 0 && { apiNodeFlags: p.apiNodeFlags }),
   };
 }
 

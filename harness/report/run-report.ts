@@ -160,7 +160,7 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
       [
         'CPU placement',
         run.placement
-          ? `${run.placement.mode}: load generator on CPU ${run.placement.loadGeneratorCpus}, system under test on CPU ${run.placement.systemUnderTestCpus}${run.placement.note ? ` (${run.placement.note})` : ''}`
+          ? `${run.placement.mode}: load generator on CPU ${run.placement.loadGeneratorCpus}, system under test on CPU ${run.placement.systemUnderTestCpus}${run.placement.note ? ` (${run.placement.note})` : ''}${run.placement.apiNodeFlags ? `; the API ran with ${run.placement.apiNodeFlags.join(' ')} (it shares its CPU with the database)` : ''}`
           : 'not recorded',
       ],
       ...Object.entries(e.serverVersions).map(([k, v]) => [`${k} version`, v]),

@@ -220,6 +220,8 @@ export interface PlacementRecord {
   systemUnderTestCpus: string;
   /** Why pinning was not used, when shared. */
   note?: string;
+  /** V8 flags every API process ran with because of this placement (absent: none). */
+  apiNodeFlags?: string[];
 }
 
 /** A backend the run wanted but could not provision, seed, serve or verify. */

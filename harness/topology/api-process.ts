@@ -29,6 +29,8 @@ export interface ApiProcessOptions {
   env?: Record<string, string>;
   /** Run it on this host of a storebench network (its namespace, listening on its address) instead of loopback. */
   host?: ServerHost;
+  /** V8 flags for this process, after API_NODE_FLAGS (the placement's, harness/placement). */
+  nodeFlags?: string[];
 }
 
 export interface ApiProcess {
@@ -47,7 +49,8 @@ export interface ApiProcess {
 
 /**
  * V8 flags of every API process the harness starts, whatever the backend: none, so the API is measured as
- * operators run it (docker/api.Dockerfile, deploy/kubernetes pass none either). Until 2026-11-23 this was
+ * operators run it (docker/api.Dockerfile, deploy/kubernetes pass none either); a placement that puts the
+ * API on one CPU with the database adds `--single-threaded-gc` (ApiProcessOptions.nodeFlags). Until 2026-11-23 this was
  * `--max-semi-space-size=64` (a 64 MB young generation instead of 16 MB), chosen when the API shared both
  * cores with the load generator, against 250-400 ms full-collection stalls at 4,000 RPS. With the API
  * pinned to one core it made every young-generation collection long: memory backend with the three small
@@ -64,6 +67,7 @@ export function serveCommand(options: ApiProcessOptions, port: number): string[]
   const args = [
     'node',
     ...API_NODE_FLAGS,
+    ...(options.nodeFlags ?? []),
     STOREBENCH_BIN,
     'serve',
     '--backend',
