@@ -23,7 +23,8 @@ export interface Placement {
    * a larger machine here) those threads run beside the request path, so concurrent marking on one
    * shared core is an artifact of this placement. Measured on the 2-core machine (Cassandra catalog,
    * 6 s steps, 420-1,000 RPS, 20 steps per setting): steps holding a major collection met the SLO
-   * 8 of 10 with the flag, 2 of 8 without (docs/reproducibility.md, sixth round).
+   * 8 of 10 with the flag, 7 of 16 without; at 1,000 RPS 4 of 5 steps against 0 of 5
+   * (docs/reproducibility.md, sixth round).
    */
   apiNodeFlags: string[];
 }

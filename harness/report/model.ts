@@ -380,7 +380,7 @@ function recommend(
   if (tiedWith.length === 0 && quiet && runnerUp?.figure && (quiet.collectedMiss ?? 0) <= runnerUp.figure.high) {
     // The collections cost steps at rates the runner-up reaches: the lead may rest on the quiet moments.
     tiedWith.push(runnerUp.backend);
-    reason = `Tie: ${best.backend} ${formatFigure(best.figure, kind)} lies above ${runnerUp.backend}'s ${formatFigure(runnerUp.figure, kind)}, but ${quietText}, inside ${runnerUp.backend}'s interval: the lead may rest on the quiet moments, so it is not a recommendation; measure with steps longer than the API's collection period (--duration, --full) to decide.`;
+    reason = `Tie: ${best.backend} ${formatFigure(best.figure, kind)} lies above ${runnerUp.backend}'s ${formatFigure(runnerUp.figure, kind)}, but ${quietText}, not above ${runnerUp.backend}'s interval (its highest fail ${formatRps(runnerUp.figure.high)} RPS): the lead may rest on the quiet moments, so it is not a recommendation; measure with steps longer than the API's collection period (--duration, --full) to decide.`;
   } else if (tiedWith.length > 0) {
     const tied = [best, ...ranked.filter((r) => tiedWith.includes(r.backend))];
     const first = compareFigures(best.figure, tied[1]!.figure!, floor);
