@@ -91,6 +91,7 @@ describe('compare end to end (real servers)', () => {
     async () => {
       resultsDir = await mkdtemp(join(tmpdir(), 'storebench-compare-'));
       const plan = comparePlan({
+        backends: ['memory', 'postgres', 'cassandra', 'mongo'], // the default leaves the stand-in out
         scale: 'tiny',
         provision: 'external',
         externalUrls,
