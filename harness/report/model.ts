@@ -72,6 +72,15 @@ export interface MajorGcBound {
   collectedMiss: number | null;
 }
 
+/**
+ * Whether a lead that counts the API's quiet moments is a tie with a runner-up whose interval ends at
+ * `runnerUpHigh`: when the collections cost a step at a rate not above that interval. One rule for the
+ * report's verdict and the rerun check's simulated ones.
+ */
+export function quietLeadTies(bound: MajorGcBound, runnerUpHigh: number): boolean {
+  return (bound.collectedMiss ?? 0) <= runnerUpHigh;
+}
+
 /** A figure decided by where a latency tail falls against the SLO, not by saturation (see `tailBound`). */
 export interface TailBound {
   /** The lowest offered rate that met the SLO, at most the median figure / √2 (two grid steps below it). */
@@ -377,7 +386,7 @@ function recommend(
   const quietText = quiet
     ? `${best.backend}'s figure counts the moments between the API's major garbage collections (near it, steps without one inside passed ${quiet.without.passed} of ${quiet.without.steps}, steps with one ${quiet.with.passed} of ${quiet.with.steps}; the first rate at which a step that held one missed was ${formatRps(quiet.collectedMiss ?? 0)} RPS)`
     : '';
-  if (tiedWith.length === 0 && quiet && runnerUp?.figure && (quiet.collectedMiss ?? 0) <= runnerUp.figure.high) {
+  if (tiedWith.length === 0 && quiet && runnerUp?.figure && quietLeadTies(quiet, runnerUp.figure.high)) {
     // The collections cost steps at rates the runner-up reaches: the lead may rest on the quiet moments.
     tiedWith.push(runnerUp.backend);
     reason = `Tie: ${best.backend} ${formatFigure(best.figure, kind)} lies above ${runnerUp.backend}'s ${formatFigure(runnerUp.figure, kind)}, but ${quietText}, not above ${runnerUp.backend}'s interval (its highest fail ${formatRps(runnerUp.figure.high)} RPS): the lead may rest on the quiet moments, so it is not a recommendation; measure with steps longer than the API's collection period (--duration, --full) to decide.`;

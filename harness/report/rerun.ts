@@ -2,7 +2,7 @@ import { seededRandom, type RandomSource } from '../../core/workloads/index.ts';
 import { DEFAULT_GRID, simulateSearch, type RateGrid, type SearchStep } from '../load/index.ts';
 import type { StepResult, TrialRecord } from '../results/index.ts';
 import { compareFigures, headlineFigure, lowerMedian, spreadOf, type HeadlineFigure } from '../stats/index.ts';
-import { verdictText, type ReportRun, type WorkloadReport } from './model.ts';
+import { quietLeadTies, verdictText, type MajorGcBound, type ReportRun, type WorkloadReport } from './model.ts';
 
 /**
  * How likely a step at an offered rate is to meet the SLO, fitted to the steps of one row:
@@ -104,9 +104,7 @@ export function rerunChecks(
   const simulated = workloads.flatMap((w) => {
     const rows = w.rows.filter((r) => !r.isControl && !r.isCalibration && !r.standIn);
     // A row whose figure the run showed to count the API's quiet moments is not recommended on it (model.ts).
-    const optimistic = new Map(
-      rows.flatMap((r) => (r.majorGcBound ? [[r.backend, r.majorGcBound.collectedMiss ?? 0] as const] : [])),
-    );
+    const optimistic = new Map(rows.flatMap((r) => (r.majorGcBound ? [[r.backend, r.majorGcBound] as const] : [])));
     const curves = rows.map((r) => curveOf(r.backend, w.workload));
     if (rows.length === 0 || curves.some((c) => c === null)) return [];
     return [
@@ -209,14 +207,17 @@ function simulateTrials(curve: PassCurve, shape: SearchShape, random: RandomSour
  * to count the API's quiet moments and whose collections cost a step at a rate inside the runner-up's
  * interval (model.ts, recommend).
  */
-function simulatedVerdict(figures: HeadlineFigure[], floor: number, optimistic: ReadonlyMap<string, number>): string {
+function simulatedVerdict(
+  figures: HeadlineFigure[],
+  floor: number,
+  optimistic: ReadonlyMap<string, MajorGcBound>,
+): string {
   const ranked = [...figures].sort((a, b) => (b.median ?? -1) - (a.median ?? -1) || a.backend.localeCompare(b.backend));
   const best = ranked[0];
   if (!best || best.median === null) return 'none';
   const tied = ranked.slice(1).filter((f) => compareFigures(best, f, floor).verdict === 'tie');
-  const collectedMiss = optimistic.get(best.backend);
+  const quiet = optimistic.get(best.backend);
   const second = ranked[1];
-  if (tied.length === 0 && collectedMiss !== undefined && second?.median && collectedMiss <= second.high)
-    tied.push(second);
+  if (tied.length === 0 && quiet && second?.median && quietLeadTies(quiet, second.high)) tied.push(second);
   return verdictText({ backend: best.backend, tiedWith: tied.map((f) => f.backend) });
 }
