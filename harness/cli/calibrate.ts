@@ -11,8 +11,8 @@ Measures this machine's noise and checks that the method still sees real differe
 (compare does the first half in every run): one backend's API measured in interleaved trials
 under three labels on one workload, with the same max-rate search as compare:
   B               the system itself
-  B (A/A twin)    the same system again: must come out as a tie; the spread of the two is the
-                  noise floor every comparison of this machine must exceed
+  B (A/A twin)    the same system again: must come out as a tie; how far the two medians lie
+                  apart (at least one grid step) is the noise floor a comparison must exceed
   B (+cost)       the same system with a known extra cost (5% of requests hold the CPU, sized from
                   B's first trial to cut its capacity by a third): must come out slower
 Writes results/<run-id>/ with run.json (its calibration record) and the report; exit status 1
@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   console.log(
-    `A/A: ${c.labels.join(' vs ')} on ${c.workload}: ${c.verdict}, spread ${Math.round(c.spread * 100)}% (the noise floor)`,
+    `A/A: ${c.labels.join(' vs ')} on ${c.workload}: ${c.verdict}, medians ${Math.round((c.medianDifference ?? c.spread) * 100)}% apart, noise floor ${Math.round(c.noiseFloor * 100)}% (single trials ${Math.round(c.spread * 100)}% apart)`,
   );
   if (c.sensitivity) {
     console.log(

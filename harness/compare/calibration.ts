@@ -1,5 +1,6 @@
 import type { CalibrationRecord, RunResult } from '../results/index.ts';
-import { compareFigures, headlineFigure, spreadOf } from '../stats/index.ts';
+import { DEFAULT_GRID, gridResolution } from '../load/index.ts';
+import { compareFigures, headlineFigure, medianDifference, noiseFloorOf, spreadOf } from '../stats/index.ts';
 
 /** The label of the second copy of the calibrated target: the same system, measured as if it were another. */
 export function twinLabel(label: string): string {
@@ -34,10 +35,10 @@ export function knownCost(result: RunResult, label: string, workload: string, fa
 
 /**
  * The A/A calibration from the trials of a target and its twin on one workload: every trial's
- * passing rate, their spread (max / min - 1: how far the same system moves from trial to trial
- * here), which becomes the noise floor a difference must exceed, and the A/A verdict. With the
- * spread as floor, no two medians of these values can differ by more: the A/A pair is a tie unless
- * something other than noise separated them.
+ * passing rate and their spread (max / min - 1), how far the two medians fell apart, the noise
+ * floor a difference must exceed (`noiseFloorOf`: that median difference, at least one grid step),
+ * and the A/A verdict. With the median difference inside the floor, the A/A pair is a tie by
+ * construction; the check that the method still sees a real difference is the +cost target.
  */
 export function calibrationRecord(result: RunResult, label: string, workload: string): CalibrationRecord | null {
   const twin = twinLabel(label);
@@ -46,18 +47,21 @@ export function calibrationRecord(result: RunResult, label: string, workload: st
   if (!a || !b) return null;
   const values = [...a.values, ...b.values].filter((v): v is number => v !== null);
   if (values.length === 0) return null;
-  const rounded = spreadOf(values);
+  const resolution = result.scenario.resolution ?? gridResolution(DEFAULT_GRID);
+  const floor = noiseFloorOf(a, b, resolution);
   const record: CalibrationRecord = {
     labels: [label, twin],
     workload,
     values,
-    spread: rounded,
-    noiseFloor: rounded,
-    verdict: compareFigures(a, b, rounded).verdict === 'tie' ? 'tie' : 'different',
+    spread: spreadOf(values),
+    medianDifference: medianDifference(a, b),
+    resolution: Math.round(resolution * 10_000) / 10_000,
+    noiseFloor: floor,
+    verdict: compareFigures(a, b, floor).verdict === 'tie' ? 'tie' : 'different',
   };
   const costly = headlineFigure(result.trials ?? [], costLabel(label), workload);
   if (costly) {
-    const check = compareFigures(a, costly, rounded);
+    const check = compareFigures(a, costly, floor);
     record.sensitivity = {
       label: costLabel(label),
       expectedRatio: 1.5,

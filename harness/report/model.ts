@@ -200,15 +200,18 @@ export function buildWorkloadReports(run: ReportRun): WorkloadReport[] {
   return workloads.map((workload) => buildWorkload(run, workload));
 }
 
-/** The noise floor of a run: its A/A spread when calibrated, else TIE_FRACTION. */
+/** The noise floor of a run: from its A/A pair when calibrated (stats' noiseFloorOf), else TIE_FRACTION. */
 export function noiseFloor(run: ReportRun): { fraction: number; source: string } {
   const c = run.calibration;
-  return c
-    ? {
-        fraction: c.noiseFloor,
-        source: `the A/A spread of ${c.labels[0]} against its twin on ${c.workload} in this run`,
-      }
-    : { fraction: TIE_FRACTION, source: 'no A/A calibration in this run: a fixed 5%' };
+  if (!c) return { fraction: TIE_FRACTION, source: 'no A/A calibration in this run: a fixed 5%' };
+  const pct = (f: number) => `${Math.round(f * 100)}%`;
+  return {
+    fraction: c.noiseFloor,
+    source:
+      c.medianDifference !== undefined && c.resolution !== undefined
+        ? `the medians of ${c.labels[0]} and its twin on ${c.workload} in this run lay ${pct(c.medianDifference)} apart; the floor is that, at least one step of the search grid (${pct(c.resolution)})`
+        : `the A/A spread of ${c.labels[0]} against its twin on ${c.workload} in this run`,
+  };
 }
 
 /** Trial records of a run; a run written before trials existed gets one per summary (its ladder). */

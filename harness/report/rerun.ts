@@ -1,7 +1,14 @@
 import { seededRandom, type RandomSource } from '../../core/workloads/index.ts';
 import { DEFAULT_GRID, simulateSearch, type RateGrid, type SearchStep } from '../load/index.ts';
 import type { StepResult, TrialRecord } from '../results/index.ts';
-import { compareFigures, headlineFigure, lowerMedian, spreadOf, type HeadlineFigure } from '../stats/index.ts';
+import {
+  compareFigures,
+  headlineFigure,
+  lowerMedian,
+  noiseFloorOf,
+  spreadOf,
+  type HeadlineFigure,
+} from '../stats/index.ts';
 import { quietLeadTies, verdictText, type MajorGcBound, type ReportRun, type WorkloadReport } from './model.ts';
 
 /**
@@ -121,8 +128,17 @@ export function rerunChecks(
   for (let n = 0; n < reruns; n++) {
     let floor = fixedFloor;
     if (aa.length > 0 && aa.every((c) => c !== null)) {
-      const passes = aa.flatMap((c) => simulateTrials(c!, search, random).map((t) => t.pass ?? 0));
-      floor = spreadOf(passes);
+      const [a, b] = aa.map((c) =>
+        headlineFigure(
+          simulateTrials(c!, search, random).map((t) => ({ ...t, backend: 'aa', workload: 'simulated' })),
+          'aa',
+          'simulated',
+        )!,
+      );
+      floor =
+        calibration?.medianDifference === undefined
+          ? spreadOf([...a!.values, ...b!.values].map((v) => v ?? 0))
+          : noiseFloorOf(a!, b!, search.grid.ratio - 1);
     }
     for (const { rows, optimistic, counts } of simulated) {
       const figures = rows.map(({ backend, curve }) =>

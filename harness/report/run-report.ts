@@ -462,7 +462,7 @@ function reproducibilityBlocks(run: ReportRun, workloads: WorkloadReport[]): Blo
         { text: 'Noise floor: ', strong: true },
         `${Math.round(floor.fraction * 100)}%, from ${floor.source}.`,
         c
-          ? ` A/A: ${c.labels[0]} and ${c.labels[1]} on ${c.workload}, trial figures ${c.values.map(formatRps).join(', ')} RPS, spread ${Math.round(c.spread * 100)}%, verdict ${c.verdict}${c.verdict === 'tie' ? '' : ' (the same system called different: distrust this run)'}.`
+          ? ` A/A: ${c.labels[0]} and ${c.labels[1]} on ${c.workload}, trial figures ${c.values.map(formatRps).join(', ')} RPS (single trials max / min ${Math.round(c.spread * 100)}% apart), verdict ${c.verdict}${c.verdict === 'tie' ? '' : ' (the same system called different: distrust this run)'}.`
           : '',
       ],
       ...(c?.sensitivity

@@ -8,6 +8,7 @@ import {
   type TrialRecord,
 } from '../results/index.ts';
 import type { ReportRun } from './model.ts';
+import { headlineFigure, medianDifference, noiseFloorOf, spreadOf } from '../stats/index.ts';
 
 /**
  * A synthetic but realistic run for the report tests: memory (control row, whose top step is invalid because
@@ -222,8 +223,7 @@ function searchedRun(runId: string, scale: number, trials: number): ReportRun {
   const twinValues = records
     .filter((r) => r.workload === 'catalog' && r.backend.startsWith('memory'))
     .map((r) => r.pass!);
-  const sorted = [...twinValues].sort((a, b) => a - b);
-  const spread = sorted[sorted.length - 1]! / sorted[0]! - 1;
+  const [control, twin] = ['memory', 'memory (A/A twin)'].map((b) => headlineFigure(records, b, 'catalog')!);
   return {
     ...base,
     scenario: {
@@ -247,8 +247,10 @@ function searchedRun(runId: string, scale: number, trials: number): ReportRun {
       labels: ['memory', 'memory (A/A twin)'],
       workload: 'catalog',
       values: twinValues,
-      spread: Math.round(spread * 1000) / 1000,
-      noiseFloor: Math.round(spread * 1000) / 1000,
+      spread: spreadOf(twinValues),
+      medianDifference: medianDifference(control!, twin!),
+      resolution: 0.1892,
+      noiseFloor: noiseFloorOf(control!, twin!, 0.1892),
       verdict: 'tie',
     },
     placement: { mode: 'pinned', loadGeneratorCpus: '1', systemUnderTestCpus: '0' },

@@ -181,9 +181,16 @@ export interface CalibrationRecord {
   workload: string;
   /** Every trial's passing rate of both labels. */
   values: number[];
-  /** max / min - 1 of those values: the run-to-run spread, as a fraction. */
+  /** max / min - 1 of those values: how far single trials of the same system moved, as a fraction. */
   spread: number;
-  /** What the report requires a difference to exceed before it calls one backend faster (a fraction). */
+  /** higher / lower - 1 of the two labels' medians (absent in runs before the seventh round). */
+  medianDifference?: number;
+  /** The search grid's step as a fraction (absent in runs before the seventh round). */
+  resolution?: number;
+  /**
+   * What the report requires two medians to differ by before it calls one backend faster (a fraction):
+   * the median difference, at least one grid step. Runs before the seventh round used the spread.
+   */
   noiseFloor: number;
   /** The A/A verdict itself: a tie unless the method is broken or the machine misbehaved. */
   verdict: 'tie' | 'different';

@@ -55,12 +55,42 @@ export function headlineFigure(
 
 /**
  * How far the same system's trial figures moved: highest / lowest - 1, to three decimals (1 when
- * the lowest is 0). The A/A calibration's spread, which becomes a run's noise floor.
+ * the lowest is 0). Recorded with the A/A calibration; before the seventh round it was the noise
+ * floor, and jumped by whole grid steps from run to run (0%, 41%, 68% in three runs of one day).
  */
 export function spreadOf(values: readonly number[]): number {
   const lowest = Math.min(...values);
   const spread = lowest > 0 ? Math.max(...values) / lowest - 1 : 1;
   return Math.round(spread * 1000) / 1000;
+}
+
+/** How far apart two figures' medians lie: higher / lower - 1, to three decimals (1 when either is missing). */
+export function medianDifference(a: HeadlineFigure, b: HeadlineFigure): number {
+  if (a.median === null || b.median === null) return a.median === b.median ? 0 : 1;
+  const ratio = Math.max(a.median, b.median) / Math.min(a.median, b.median);
+  return Math.round((ratio - 1) * 1000) / 1000;
+}
+
+/**
+ * A run's noise floor from its A/A pair (the same system measured under two labels, interleaved with
+ * everything else): how far apart the two medians fell, since a verdict compares medians, but never
+ * less than one step of the search grid (the resolution, rounded up to three decimals): a system
+ * whose capacity lies near a grid rate passes it in some trials and fails it in others, so the
+ * medians of two identical systems can land one grid step apart from the grid alone. In the ten
+ * recorded default runs of rounds 3-6 the A/A medians lay 0 or one step apart, never more, while the
+ * trials' max / min (`spreadOf`, the floor until then) moved 0-68%.
+ */
+export function noiseFloorOf(a: HeadlineFigure, b: HeadlineFigure, resolution: number): number {
+  return Math.max(medianDifference(a, b), Math.ceil(resolution * 1000) / 1000);
+}
+
+/**
+ * Whether a higher median lies within the noise floor of a lower one. Offered rates are whole
+ * requests per second (grid rates are rounded), so the comparison allows for half a request on each
+ * side: 500 against 420 is one step of a 19% grid (420.4 rounded), not 19.05% apart.
+ */
+export function withinFloor(higher: number, lower: number, noiseFloor: number): boolean {
+  return higher / lower <= (1 + noiseFloor) * (1 + 0.5 / higher) * (1 + 0.5 / lower);
 }
 
 /** The lower median: the middle value, or the lower of the two middle ones (an element of `values`). */
@@ -79,7 +109,7 @@ export interface FigureComparison {
 
 /**
  * The tie rule: one figure is higher only when its whole interval lies above the other's AND its
- * median exceeds the other's by more than the noise floor (the A/A spread measured in the same run).
+ * median exceeds the other's by more than the noise floor (`noiseFloorOf`, from the A/A pair of the same run).
  * Anything less is a tie, however the medians happen to fall. A trial's capacity lies in
  * [pass, fail): an interval starting where the other ends (one passed the rate the other failed)
  * does not overlap it.
@@ -96,7 +126,7 @@ export function compareFigures(a: HeadlineFigure, b: HeadlineFigure, noiseFloor:
     side: 'a' | 'b',
   ): FigureComparison | null => {
     if (!(hi.low >= lo.high) || hi.median === null) return null;
-    if (mLo > 0 && mHi / mLo - 1 <= noiseFloor) {
+    if (mLo > 0 && withinFloor(mHi, mLo, noiseFloor)) {
       return {
         verdict: 'tie',
         ratio,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TrialRecord } from '../results/index.ts';
-import { compareFigures, headlineFigure } from './index.ts';
+import { compareFigures, headlineFigure, medianDifference, noiseFloorOf, spreadOf, withinFloor } from './index.ts';
 
 function trials(backend: string, brackets: Array<[number | null, number | null]>): TrialRecord[] {
   return brackets.map(([pass, fail], i) => ({ backend, workload: 'w', trial: i + 1, pass, fail, steps: 5 }));
@@ -110,4 +110,65 @@ test('a backend where no rate passed loses to one where some did, when the inter
   )!;
   assert.equal(none.median, null);
   assert.equal(compareFigures(some, none, 0.3).verdict, 'a');
+});
+
+test('the noise floor is how far the A/A medians lie apart, at least one grid step', () => {
+  // Round 6, run 1: single trials 2,000-3,363 (68% apart), medians equal.
+  const a = headlineFigure(
+    trials('a', [
+      [2828, 3363],
+      [2000, 2378],
+      [2378, 2828],
+    ]),
+    'a',
+    'w',
+  )!;
+  const twin = headlineFigure(
+    trials('twin', [
+      [2378, 2828],
+      [3363, 4000],
+      [2378, 2828],
+    ]),
+    'twin',
+    'w',
+  )!;
+  assert.equal(spreadOf([...a.values, ...twin.values].map((v) => v ?? 0)), 0.682);
+  assert.equal(medianDifference(a, twin), 0);
+  assert.equal(noiseFloorOf(a, twin, 0.1892), 0.19, 'never below one step of the grid');
+  const apart = headlineFigure(
+    trials('apart', [
+      [2000, 2378],
+      [2000, 2378],
+      [2828, 3363],
+    ]),
+    'apart',
+    'w',
+  )!;
+  assert.equal(medianDifference(a, apart), 0.189);
+  assert.equal(noiseFloorOf(a, apart, 0.1892), 0.19);
+  const far = headlineFigure(trials('far', [[1682, 2000]]), 'far', 'w')!;
+  assert.equal(noiseFloorOf(a, far, 0.1892), 0.414, 'medians two steps apart: the floor is two steps');
+  const none = headlineFigure(trials('none', [[null, 50]]), 'none', 'w')!;
+  assert.equal(noiseFloorOf(a, none, 0.1892), 1);
+});
+
+test('one grid step is within a one-step floor even where the grid rates were rounded; two steps are not', () => {
+  // 420 is 420.4 rounded: 500 / 420 = 1.1905 is still one step of a 18.92% grid.
+  assert.equal(withinFloor(500, 420, 0.19), true);
+  assert.equal(withinFloor(2378, 2000, 0.19), true);
+  assert.equal(withinFloor(595, 420, 0.19), false);
+  assert.equal(withinFloor(2828, 2000, 0.19), false);
+  const one = (backend: string, pass: number, fail: number) =>
+    headlineFigure(
+      trials(backend, [
+        [pass, fail],
+        [pass, fail],
+        [pass, fail],
+      ]),
+      backend,
+      'w',
+    )!;
+  // Intervals that just separate, medians one step apart: a tie at a one-step floor; two steps: not.
+  assert.equal(compareFigures(one('hi', 500, 595), one('lo', 420, 500), 0.19).verdict, 'tie');
+  assert.equal(compareFigures(one('hi', 595, 707), one('lo', 420, 500), 0.19).verdict, 'a');
 });
