@@ -25,11 +25,14 @@ servers on loopback), seeds identical data into each, checks every backend answe
 memory reference, finds each one's max sustainable rate per workload, and writes results/<run-id>/ with run.json,
 steps.csv, charts/*.png, report.md and report.html.
 
-Defaults: every backend, every workload, scale ${d.scale}; each backend's max sustainable rate is
-searched in ${d.trials} interleaved trials (steps of ${d.stepDurationS} s after ${d.warmupS} s warm-up), reported as the median
-with an interval, and the control row is measured twice (A/A) to measure this machine's noise.
+Defaults: backends ${d.backends.join(', ')} (the MongoDB-wire stand-in only when named: --backends ${d.backends.join(',')},mongo),
+every workload, scale ${d.scale}; each backend's max sustainable rate is searched in ${d.trials} interleaved trials
+(steps of ${d.stepDurationS} s after ${d.warmupS} s warm-up), reported as the median with an interval, and the memory control
+row is measured twice (A/A) on the first workload to measure this machine's noise.
 
   --calibrate B:W|none    the A/A twin: backend B measured twice on workload W (default memory, first workload)
+  --control-row every|calibrated  the memory control row on every workload, or on the calibrated one only
+                          (default ${d.controlRow}; --full: ${f.controlRow})
   --placement pinned|shared  own CPUs for the load generator and the system under test (default pinned)
   --full                  full scale, ${f.stepDurationS} s steps after ${f.warmupS} s warm-up; hours, not minutes
   --from RUN              repeat a run: results/<run-id> or its run.json (flags still override)

@@ -22,6 +22,18 @@ describe('compare settings', () => {
     assert.equal(plan.scenario.scale, 'small', 'the load mix aims at the seeded id range');
   });
 
+  test('the control row: on the calibrated workload only by default, on every workload with --full or when asked', () => {
+    assert.equal(comparePlan({}).settings.controlRow, 'calibrated');
+    assert.equal(comparePlan({ preset: 'full' }).settings.controlRow, 'every');
+    assert.equal(comparePlan({ controlRow: 'every' }).settings.controlRow, 'every');
+    assert.equal(comparePlan({ calibrate: 'none' }).settings.controlRow, 'every', 'no A/A pair: nothing to share');
+    assert.equal(comparePlan({ calibrate: 'postgres:catalog' }).settings.controlRow, 'every');
+    assert.throws(() => comparePlan({ controlRow: 'some' as 'every' }), /control-row: every \| calibrated/);
+    // A run recorded before the choice existed measured it everywhere; --from keeps that.
+    const { controlRow: _, ...older } = comparePlan({}).settings;
+    assert.equal(inputFromRecord({ compare: older } as never).controlRow, 'every');
+  });
+
   test('bad input names the field', () => {
     assert.throws(() => comparePlan({ backends: ['oracle'] }), /backends: unknown backend "oracle"/);
     assert.throws(() => comparePlan({ workloads: ['orders'] }), /workloads: unknown workload "orders"/);
@@ -113,14 +125,17 @@ describe('compare end to end (real servers)', () => {
       const run = JSON.parse(await readFile(join(outcome.runDir, 'run.json'), 'utf8')) as RunResult;
 
       assert.deepEqual(run.skippedBackends, []);
-      // Every (backend, workload) twice, the A/A twin on the calibrated workload only, in rotating order.
+      // Every (backend, workload) twice, the control row and its A/A twin on the calibrated workload only
+      // (the default), in rotating order.
       const twin = 'memory (A/A twin)';
+      const measured = (backend: string, workload: string) => !backend.startsWith('memory') || workload === 'usages';
+      assert.ok(run.notes.some((n) => /^memory \(the control row\) measured on usages only/.test(n)));
       for (const backend of [...plan.backends, twin]) {
         for (const workload of plan.workloads) {
           const trials = run.trials!.filter((t) => t.backend === backend && t.workload === workload);
           assert.deepEqual(
             trials.map((t) => t.trial),
-            backend === twin && workload !== 'usages' ? [] : [1, 2],
+            measured(backend, workload) ? [1, 2] : [],
             `${backend}/${workload} trials`,
           );
         }
@@ -159,6 +174,10 @@ describe('compare end to end (real servers)', () => {
       for (const backend of plan.backends) {
         for (const workload of plan.workloads) {
           const steps = run.steps.filter((s) => s.backend === backend && s.workload === workload);
+          if (!measured(backend, workload)) {
+            assert.equal(steps.length, 0, `${backend}/${workload} not measured`);
+            continue;
+          }
           assert.ok(steps.length >= 1, `${backend}/${workload} has steps`);
           assert.ok(
             steps.every((s) => s.latencyMs.count > 0),
@@ -175,8 +194,8 @@ describe('compare end to end (real servers)', () => {
       // Identical data everywhere: one fingerprint per workload, the same row counts, seeding timed.
       for (const workload of plan.workloads) {
         const records = run.datasets.filter((d) => d.workload === workload);
-        // The twin holds every data set, as its original does, but is verified and measured on usages only.
-        const expected = plan.backends.length + (workload === 'usages' ? 1 : 0);
+        // The control row and its twin hold every data set, but are verified and measured on usages only.
+        const expected = plan.backends.length - 1 + (workload === 'usages' ? 2 : 0);
         assert.equal(records.length, expected, `${workload}: a dataset record per measured target`);
         assert.equal(new Set(records.map((r) => r.fingerprint)).size, 1, `${workload}: one fingerprint`);
         assert.equal(new Set(records.map((r) => JSON.stringify(r.scale))).size, 1, `${workload}: same row counts`);
@@ -188,8 +207,8 @@ describe('compare end to end (real servers)', () => {
         (d) => d.backend === 'postgres' && d.workload === 'catalog',
       )?.sizeOnDiskBytes;
       assert.ok(postgresSize && postgresSize > 0, 'postgres reports its catalog size on disk');
-      // Every backend on every workload, and the twin on the calibrated one.
-      assert.equal(outcome.verified.length, plan.backends.length * plan.workloads.length + 1);
+      // Every database on every workload, and the control row and the twin on the calibrated one.
+      assert.equal(outcome.verified.length, (plan.backends.length - 1) * plan.workloads.length + 2);
       assert.ok(outcome.verified.every((v) => v.ok));
       assert.deepEqual(run.scenario.compare?.scale, 'tiny');
 

@@ -1,7 +1,7 @@
 import { BALANCER_POLICIES, parseTopology, type BalancerPolicy, type Topology } from '../topology/index.ts';
 import { SERVER_KIND_NAMES, type ProvisionMode, type ServerKind } from '../provision/index.ts';
 import { SCENARIO_FLAG_OPTIONS, scenarioOverrides } from '../scenario/index.ts';
-import { PRESETS, type ComparePlanInput } from './settings.ts';
+import { PRESETS, type ComparePlanInput, type ControlRow } from './settings.ts';
 
 /** The flags of `storebench compare` (parseArgs options). */
 export const COMPARE_FLAG_OPTIONS = {
@@ -27,6 +27,7 @@ export const COMPARE_FLAG_OPTIONS = {
   'profile-workload': { type: 'string' },
   placement: { type: 'string' },
   calibrate: { type: 'string' },
+  'control-row': { type: 'string' },
   rtt: { type: 'string' },
   hosts: { type: 'string' },
   cluster: { type: 'string' },
@@ -121,6 +122,7 @@ export function compareInputFromFlags(values: Values): ComparePlanInput {
     ...(text('profile-workload') && { profileWorkload: text('profile-workload') }),
     ...(text('placement') && { placement: text('placement') as 'pinned' | 'shared' }),
     ...(text('calibrate') && { calibrate: text('calibrate') }),
+    ...(text('control-row') && { controlRow: text('control-row') as ControlRow }),
     ...(text('results') && { resultsDir: text('results') }),
     ...(text('run-id') && { runId: text('run-id') }),
     ...(values['no-report'] === true && { report: false }),

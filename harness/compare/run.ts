@@ -197,7 +197,18 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
           const context = { plan, backend, topology, seeded, placement, result, verified, log };
           const redisUrl = redisUrls.get(layout.hosts);
           const shared = { ...(database && { database }), ...(redisUrl && { redisUrl }), ...(hosts && { hosts }) };
-          const target = layoutTarget({ ...context, ...shared, label });
+          // The control row on the calibrated workload only (it is half of the A/A pair there), when asked.
+          const controlOnly = !database && plan.settings.controlRow === 'calibrated' && plan.calibrate;
+          const target = layoutTarget({
+            ...context,
+            ...shared,
+            label,
+            ...(controlOnly && { workloads: [controlOnly.workload] }),
+          });
+          if (controlOnly && first)
+            result.notes.push(
+              `${label} (the control row) measured on ${controlOnly.workload} only, where it is half of the A/A pair (--control-row every measures it on every workload)`,
+            );
           targets.push(first && faults ? faults.wrap(target, backend, cluster) : target);
           if (plan.calibrate?.backend === backend && !twinMade) {
             twinMade = true;

@@ -19,7 +19,9 @@ import {
  * (small data; fewer, better steps beat many noisy ones): 6 s steps, because the API's major garbage
  * collections come every 2-8 s at the catalog boundary and a 3 s step measured whether one fell inside
  * it rather than the rate (docs/reproducibility.md, fifth and sixth rounds); to pay for them, the
- * MongoDB-wire stand-in is left out (it is never recommended; `--backends` brings it back). `full` is
+ * MongoDB-wire stand-in is left out (it is never recommended; `--backends` brings it back) and the
+ * memory control row is measured on the calibrated workload only, where it is also the A/A pair
+ * (`--control-row every` measures it on every workload). `full` is
  * for a real decision: every backend, production-size data and steps long enough for caches,
  * compaction and GC to show.
  */
@@ -33,6 +35,7 @@ export const PRESETS = {
     stepDurationS: 6,
     warmupS: 1,
     stopAfterFailedSteps: 2,
+    controlRow: 'calibrated',
   },
   full: {
     backends: BACKEND_NAMES,
@@ -43,8 +46,19 @@ export const PRESETS = {
     stepDurationS: 30,
     warmupS: 10,
     stopAfterFailedSteps: 2,
+    controlRow: 'every',
   },
-} as const satisfies Record<string, { backends: readonly BackendName[] } & Record<string, unknown>>;
+} as const satisfies Record<
+  string,
+  { backends: readonly BackendName[]; controlRow: ControlRow } & Record<string, unknown>
+>;
+
+/**
+ * Where the memory control row (the HTTP ceiling with no database) is measured: on every workload, or
+ * only on the calibrated one, when memory is the calibrated backend (it is measured there anyway, as
+ * one half of the A/A pair). Its API process is seeded and warmed up on every workload either way.
+ */
+export type ControlRow = 'every' | 'calibrated';
 
 export type PresetName = keyof typeof PRESETS;
 
@@ -100,6 +114,8 @@ export interface ComparePlanInput {
   calibrate?: string;
   /** Measure the calibrated target a third time with a known extra cost (it must come out slower). */
   sensitivity?: boolean;
+  /** Where the memory control row is measured (default the preset's). */
+  controlRow?: ControlRow;
   /** `--rtt`, `--hosts`, `--cluster`, `--fault*` as given (layout-dimensions.ts). */
   dimensions?: LayoutDimensionsInput;
 }
@@ -161,6 +177,8 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     scenario.trials,
   );
   if (calibrate && input.sensitivity) calibrate.sensitivity = true;
+  const controlRow = input.controlRow ?? defaults.controlRow;
+  if (controlRow !== 'every' && controlRow !== 'calibrated') throw new RangeError('control-row: every | calibrated');
   const dimensions = layoutDimensions(input.dimensions ?? {}, workloads as WorkloadName[]);
   const settings: CompareSettings = {
     ...dimensionsRecord(dimensions),
@@ -173,6 +191,8 @@ export function comparePlan(input: ComparePlanInput): ComparePlan {
     calibrate: calibrate
       ? `${calibrate.backend}:${calibrate.workload}${calibrate.sensitivity ? ':sensitivity' : ''}`
       : 'none',
+    // What is done: on the calibrated workload only when memory is the calibrated backend.
+    controlRow: controlRow === 'calibrated' && calibrate?.backend === 'memory' ? 'calibrated' : 'every',
   };
   return {
     backends: backends as BackendName[],
@@ -230,6 +250,8 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       topologies: settings.topologies,
       ...(settings.placement && { placement: settings.placement }),
       ...(settings.calibrate && { calibrate: settings.calibrate }),
+      // A run recorded before the choice existed measured the control row on every workload.
+      controlRow: settings.controlRow ?? 'every',
       dimensions: dimensionsInputFromRecord(settings),
     }),
     backends: record.backends,

@@ -257,6 +257,11 @@ export interface CompareSettings {
   placement?: 'pinned' | 'shared';
   /** The A/A calibration as `backend:workload`, or `none`. */
   calibrate?: string;
+  /**
+   * Where the memory control row was measured: on every workload, or on the calibrated one only
+   * (absent in runs before the choice existed: every workload).
+   */
+  controlRow?: 'every' | 'calibrated';
   /** `--rtt` values (`loopback`, `0.5ms~0ms`), when not only loopback. */
   rtt?: string[];
   /** `--cluster` layouts (`cassandra:3:rf=3:cl=local_quorum`), when not only single servers. */
