@@ -81,3 +81,26 @@ test('the control row with a third less capacity is found slower at that floor; 
   )!;
   assert.equal(slight.sensitivity?.verdict, 'tie', slight.sensitivity?.reason);
 });
+
+test('an A/A pair more than one grid step apart, intervals apart, is called different and raises the floor', () => {
+  // Trial figures like those of `storebench calibrate` at 03:13 on 2026-11-24, whose twin API process was slower.
+  const record = calibrationRecord(
+    run([
+      ...trials('memory', [
+        [4000, 4757],
+        [3363, 4000],
+        [4000, 4757],
+      ]),
+      ...trials(twinLabel('memory'), [
+        [2378, 2828],
+        [2378, 2828],
+        [2378, 2828],
+      ]),
+    ]),
+    'memory',
+    'usages',
+  )!;
+  assert.equal(record.medianDifference, 0.682);
+  assert.equal(record.noiseFloor, 0.682);
+  assert.equal(record.verdict, 'different', 'decided at the grid step, not at the floor the pair sets itself');
+});

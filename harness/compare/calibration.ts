@@ -1,6 +1,6 @@
 import type { CalibrationRecord, RunResult } from '../results/index.ts';
 import { DEFAULT_GRID, gridResolution } from '../load/index.ts';
-import { compareFigures, headlineFigure, medianDifference, noiseFloorOf, spreadOf } from '../stats/index.ts';
+import { compareFigures, gridFloor, headlineFigure, medianDifference, noiseFloorOf, spreadOf } from '../stats/index.ts';
 
 /** The label of the second copy of the calibrated target: the same system, measured as if it were another. */
 export function twinLabel(label: string): string {
@@ -37,8 +37,10 @@ export function knownCost(result: RunResult, label: string, workload: string, fa
  * The A/A calibration from the trials of a target and its twin on one workload: every trial's
  * passing rate and their spread (max / min - 1), how far the two medians fell apart, the noise
  * floor a difference must exceed (`noiseFloorOf`: that median difference, at least one grid step),
- * and the A/A verdict. With the median difference inside the floor, the A/A pair is a tie by
- * construction; the check that the method still sees a real difference is the +cost target.
+ * and the A/A verdict. The verdict is decided at the grid's own resolution, not at the floor the pair
+ * itself sets (at that floor it would be a tie by construction): when the method tells the same system
+ * from itself by more than one grid step, with the intervals apart, the pair is called different, the
+ * report says to distrust the run, and the floor has already risen to that difference.
  */
 export function calibrationRecord(result: RunResult, label: string, workload: string): CalibrationRecord | null {
   const twin = twinLabel(label);
@@ -57,7 +59,7 @@ export function calibrationRecord(result: RunResult, label: string, workload: st
     medianDifference: medianDifference(a, b),
     resolution: Math.round(resolution * 10_000) / 10_000,
     noiseFloor: floor,
-    verdict: compareFigures(a, b, floor).verdict === 'tie' ? 'tie' : 'different',
+    verdict: compareFigures(a, b, gridFloor(resolution)).verdict === 'tie' ? 'tie' : 'different',
   };
   const costly = headlineFigure(result.trials ?? [], costLabel(label), workload);
   if (costly) {

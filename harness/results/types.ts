@@ -192,7 +192,7 @@ export interface CalibrationRecord {
    * the median difference, at least one grid step. Runs before the seventh round used the spread.
    */
   noiseFloor: number;
-  /** The A/A verdict itself: a tie unless the method is broken or the machine misbehaved. */
+  /** The A/A verdict at the grid's resolution: a tie unless the method is broken or the machine misbehaved. */
   verdict: 'tie' | 'different';
   /**
    * The other half of a calibration (`storebench calibrate`): the same system with a known extra cost

@@ -81,7 +81,12 @@ export function medianDifference(a: HeadlineFigure, b: HeadlineFigure): number {
  * trials' max / min (`spreadOf`, the floor until then) moved 0-68%.
  */
 export function noiseFloorOf(a: HeadlineFigure, b: HeadlineFigure, resolution: number): number {
-  return Math.max(medianDifference(a, b), Math.ceil(resolution * 1000) / 1000);
+  return Math.max(medianDifference(a, b), gridFloor(resolution));
+}
+
+/** One step of the search grid as a floor: the resolution rounded up to three decimals (0.1892 -> 0.19). */
+export function gridFloor(resolution: number): number {
+  return Math.ceil(resolution * 1000) / 1000;
 }
 
 /**
