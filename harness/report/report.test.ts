@@ -122,6 +122,17 @@ describe('report', () => {
     );
   });
 
+  test('a run kept under another folder name is reproduced from that folder, not from its run id', async () => {
+    const kept = join(root, 'results', 'example-kept');
+    await mkdir(kept, { recursive: true });
+    await writeFile(join(kept, 'run.json'), await readFile(join(runDir, 'run.json')));
+    const md = await readFile((await renderReport(kept)).markdownPath, 'utf8');
+    assert.match(
+      md,
+      /storebench compare --from results\/example-kept\/run\.json\n.*\nstorebench report results\/example-kept\n/,
+    );
+  });
+
   test('the preparation and step tables name the MongoDB-wire stand-in as a stand-in, like every other table', async () => {
     const dir = join(root, 'results', '20261123-040001-stand-in');
     await mkdir(dir, { recursive: true });

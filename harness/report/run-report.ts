@@ -201,10 +201,11 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
   }
 
   blocks.push({ kind: 'heading', level: 2, text: 'How to reproduce' });
-  const resultsDir = basename(resolve(runDir, '..'));
+  // The folder the run lies in now (a run kept as an example is renamed), not the one it was written to.
+  const folder = `${basename(resolve(runDir, '..'))}/${basename(resolve(runDir))}`;
   blocks.push({
     kind: 'code',
-    text: `storebench compare --from ${resultsDir}/${run.runId}/run.json\n# regenerate this report and its charts from run.json alone:\nstorebench report ${resultsDir}/${run.runId}`,
+    text: `storebench compare --from ${folder}/run.json\n# regenerate this report and its charts from run.json alone:\nstorebench report ${folder}`,
   });
   return blocks;
 }
