@@ -81,8 +81,9 @@ export const RERUN_METHOD =
 /**
  * Simulated reruns of a run: how often each workload's verdict would come out again if the run were
  * repeated and each step's outcome varied as much as this run's steps say it does. Each rerun
- * searches every eligible row (and the A/A calibration rows, whose spread is the rerun's noise
- * floor) in as many trials as the run had, warm searches starting from the earlier trials' median
+ * searches every eligible row (and the A/A calibration rows, which give the rerun its noise floor
+ * as the run's gave it: `noiseFloorOf`, or for a run recorded before it, their spread) in as many
+ * trials as the run had, warm searches starting from the earlier trials' median
  * as in the runner, and decides each workload with the same tie rule as the report. Deterministic
  * for a given seed. Empty for runs that are not a multi-trial search.
  */
