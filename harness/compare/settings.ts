@@ -270,6 +270,8 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       ...(record.searchStartRps !== undefined && { searchStartRps: record.searchStartRps }),
       ...(record.resolution !== undefined && { resolution: record.resolution }),
       ...(record.maxSearchSteps !== undefined && { maxSearchSteps: record.maxSearchSteps }),
+      // A run recorded before the choice existed ran every step to its end.
+      endMissedStepsAfterS: record.endMissedStepsAfterS ?? 0,
       ...(record.targetWarmupS !== undefined && { targetWarmupS: record.targetWarmupS }),
       // A run recorded before the JVM warm-up existed had none.
       jitWarmupMaxS: record.jitWarmupMaxS ?? 0,

@@ -15,6 +15,45 @@ export interface StepPlan {
   durationMs: number;
   /** A request without a response after this long counts as a timeout (its connection is replaced). */
   requestTimeoutMs: number;
+  /**
+   * Rate steps: end the step as soon as its SLO miss is certain (see `missIsCertain`), once at least
+   * `afterMs` of the measured window has run. A search only needs to know that a step missed; the
+   * rest of a step far above capacity adds nothing but time. Absent: every step runs to its end.
+   */
+  endOnMiss?: EndOnMiss;
+}
+
+/** When a rate step may end early: the SLO bounds its miss is judged against, and the shortest window. */
+export interface EndOnMiss {
+  p99Ms: number;
+  maxErrorRate: number;
+  afterMs: number;
+}
+
+/**
+ * Whether a rate step has missed its SLO whatever the rest of its window brings. Latencies and errors
+ * only accumulate, and a step's measured requests can never exceed the `scheduled` its whole window
+ * calls for; so more than 1% of that many already slower than the p99 bound (with a 1% margin for the
+ * histogram's precision) makes the final p99 exceed it, and more errors than `maxErrorRate` of that
+ * many makes the final error rate exceed it. Returns the reason, or null while the outcome is open.
+ */
+export function missIsCertain(
+  sofar: { overP99: number; errors: number },
+  scheduled: number,
+  bounds: Pick<EndOnMiss, 'p99Ms' | 'maxErrorRate'>,
+): string | null {
+  if (sofar.overP99 > scheduled * 0.01) {
+    return `${sofar.overP99} requests slower than ${bounds.p99Ms} ms, over 1% of the step's ${scheduled}`;
+  }
+  if (sofar.errors > scheduled * bounds.maxErrorRate) {
+    return `${sofar.errors} errors, over ${bounds.maxErrorRate * 100}% of the step's ${scheduled}`;
+  }
+  return null;
+}
+
+/** Slower than this (the p99 bound with a margin for the histogram's precision) counts towards a certain miss. */
+export function overP99Bound(p99Ms: number): number {
+  return p99Ms * 1.01;
 }
 
 /** Live figures for a progress display, about once a second. */
@@ -78,6 +117,8 @@ export interface StepMeasurement {
   eventLoopDelayMaxMs: number;
   /** First socket error messages seen, for the notes. */
   sampleErrors: string[];
+  /** Set when the step ended early because its miss was certain: after how many measured seconds, and why. */
+  endedEarly?: { afterS: number; plannedS: number; reason: string };
 }
 
 interface InFlight {
@@ -160,8 +201,11 @@ export async function driveStep(
 
   const start = performance.now() + 5;
   const measureFrom = start + plan.warmupMs;
-  const measureTo = measureFrom + plan.durationMs;
+  let measureTo = measureFrom + plan.durationMs;
   let stopped = false;
+  // For endOnMiss: measured outcomes so far that count towards a certain miss.
+  const overP99Ms = plan.endOnMiss ? overP99Bound(plan.endOnMiss.p99Ms) : Number.POSITIVE_INFINITY;
+  const sofar = { overP99: 0, errors: 0 };
   let secondCompletions = 0;
 
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -190,6 +234,8 @@ export async function driveStep(
       measured: entry.measured,
     });
     if (!entry.measured) return;
+    sofar.errors++;
+    if (latencyMs > overP99Ms) sofar.overP99++;
     if (kind === 'timeout') m.timeouts++;
     else {
       m.socketErrors++;
@@ -240,6 +286,8 @@ export async function driveStep(
     m.completed++;
     m.bytesRead += response.bodyBytes;
     m.latency.recordMs(latencyMs);
+    if (latencyMs > overP99Ms) sofar.overP99++;
+    if (!is2xx || !bodyOk) sofar.errors++;
     const figures = templateFigures(entry.template);
     figures.histogram.recordMs(latencyMs);
     if (!is2xx) {
@@ -316,9 +364,24 @@ export async function driveStep(
       idle.push(connection);
     };
     let lastSweep = start;
+    // What the whole measured window calls for: the bound a certain miss is judged against.
+    let windowScheduled = 0;
+    for (let i = 0; i < total; i++) {
+      const intended = start + i * intervalMs;
+      if (intended >= measureFrom && intended < measureTo) windowScheduled++;
+    }
+    const endOnMiss = plan.endOnMiss;
     await new Promise<void>((resolve) => {
       const tick = (): void => {
         const now = performance.now();
+        if (endOnMiss && now >= measureFrom + endOnMiss.afterMs && now < measureTo) {
+          const reason = missIsCertain(sofar, windowScheduled, endOnMiss);
+          if (reason !== null) {
+            endEarly(now, reason);
+            resolve();
+            return;
+          }
+        }
         const due = Math.min(total, Math.floor((now - start) / intervalMs) + 1);
         for (; next < due; next++) {
           const intended = start + next * intervalMs;
@@ -343,6 +406,33 @@ export async function driveStep(
       setTimeout(tick, Math.max(0, start - performance.now()));
     });
     await drain();
+  }
+
+  // The miss is certain: the measured window ends now, and requests still waiting for a connection are
+  // dropped unsent (they leave the schedule, so they are neither errors nor a backlog for the next step);
+  // those in flight are drained as at any step's end.
+  function endEarly(now: number, reason: string): void {
+    const afterMs = now - measureFrom;
+    m.endedEarly = {
+      afterS: Math.round(afterMs / 100) / 10,
+      plannedS: plan.durationMs / 1000,
+      reason,
+    };
+    measureTo = now;
+    m.durationS = afterMs / 1000;
+    for (; queueHead < queue.length; queueHead++) {
+      const item = queue[queueHead]!;
+      if (item.measured) m.scheduled--;
+      onOutcome?.({
+        template: item.template,
+        intendedMs: item.intended,
+        latencyMs: 0,
+        status: 'notSent',
+        measured: false,
+      });
+    }
+    queue.length = 0;
+    queueHead = 0;
   }
 
   async function runClosedModel(): Promise<void> {

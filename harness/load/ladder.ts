@@ -42,6 +42,11 @@ export interface StepContext {
    * step is flagged invalid as interfered with. Default 10.
    */
   interferenceLimitPercent?: number;
+  /**
+   * Rate steps: end a step whose SLO miss is already certain once this many seconds of its measured
+   * window have run (driver.ts, `missIsCertain`). Absent or 0: every step runs to its end.
+   */
+  endMissedStepsAfterS?: number;
   /** What the target saw during the measured window (GC pauses, database waits), added to the step. */
   observe?: (window: { fromMs: number; toMs: number }) => Promise<StepObservations>;
   onLive?: (info: { index: number; target: number } & LiveFigures) => void;
@@ -98,6 +103,10 @@ export async function measureStep(
     durationMs: ctx.durationS * 1000,
     requestTimeoutMs: ctx.requestTimeoutMs ?? 10_000,
   };
+  const slo = ctx.slo ?? DEFAULT_SLO;
+  if (ctx.kind === 'rate' && (ctx.endMissedStepsAfterS ?? 0) > 0) {
+    plan.endOnMiss = { p99Ms: slo.p99Ms, maxErrorRate: slo.maxErrorRate, afterMs: ctx.endMissedStepsAfterS! * 1000 };
+  }
   const roles: SampledRole[] = [{ role: 'loadgen', pids: [process.pid], ownOnly: true, mainThread: true }];
   if (ctx.serverPids) roles.push({ role: 'server', pids: ctx.serverPids });
   if (ctx.databasePids) roles.push({ role: 'database', pids: ctx.databasePids });
@@ -125,7 +134,7 @@ export async function measureStep(
   }
   const { roles: resources, machine } = sampler.stop();
   if (diskSync && windowFrom > 0) machine.diskSync = diskSync;
-  const step = toStepResult(ctx.backend, ctx.workload, index, measurement, resources, ctx.slo ?? DEFAULT_SLO);
+  const step = toStepResult(ctx.backend, ctx.workload, index, measurement, resources, slo);
   step.machine = machine;
   const limit = ctx.interferenceLimitPercent ?? 10;
   if (machine.samples > 0 && machine.otherPercentAvg > limit) {
@@ -135,7 +144,7 @@ export async function measureStep(
     );
   }
   if (ctx.observe && windowFrom > 0) Object.assign(step, await ctx.observe({ fromMs: windowFrom, toMs: Date.now() }));
-  const cause = explainMiss(step, ctx.slo ?? DEFAULT_SLO);
+  const cause = explainMiss(step, slo);
   if (cause) step.cause = cause;
   return step;
 }
@@ -217,6 +226,7 @@ export function toStepResult(
     slo: { met: sloReasons.length === 0, reasons: sloReasons },
     bytesRead: m.bytesRead,
     byTemplate,
+    ...(m.endedEarly && { endedEarly: m.endedEarly }),
   };
 }
 

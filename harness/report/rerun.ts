@@ -1,5 +1,5 @@
 import { seededRandom, type RandomSource } from '../../core/workloads/index.ts';
-import { DEFAULT_GRID, simulateSearch, type RateGrid, type SearchStep } from '../load/index.ts';
+import { DEFAULT_GRID, gridResolution, simulateSearch, type RateGrid, type SearchStep } from '../load/index.ts';
 import type { StepResult, TrialRecord } from '../results/index.ts';
 import {
   compareFigures,
@@ -139,7 +139,7 @@ export function rerunChecks(
       floor =
         calibration?.medianDifference === undefined
           ? spreadOf([...a!.values, ...b!.values].map((v) => v ?? 0))
-          : noiseFloorOf(a!, b!, search.grid.ratio - 1);
+          : noiseFloorOf(a!, b!, gridResolution(search.grid));
     }
     for (const { rows, optimistic, counts } of simulated) {
       const figures = rows.map(({ backend, curve }) =>

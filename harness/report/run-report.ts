@@ -182,7 +182,11 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
       [
         `ids: ${sc.idDistribution}; request seed: ${sc.requestSeed ?? sc.seed ?? 'not recorded'}; ${
           sc.method === 'search'
-            ? `search from ${formatCount(sc.searchStartRps ?? 1000)} RPS on a grid of ${Math.round((sc.resolution ?? 0.19) * 100)}% steps, at most ${sc.maxSearchSteps ?? 14} steps`
+            ? `search from ${formatCount(sc.searchStartRps ?? 1000)} RPS on a grid of ${Math.round((sc.resolution ?? 0.19) * 100)}% steps, at most ${sc.maxSearchSteps ?? 14} steps${
+                sc.endMissedStepsAfterS
+                  ? `; a step whose miss was certain ended after ${sc.endMissedStepsAfterS} s of its window`
+                  : ''
+              }`
             : `stop after ${sc.stopAfterFailedSteps || 'no'} consecutive SLO misses`
         }; ${sc.trials ?? 1} trial(s)`,
       ],
@@ -371,7 +375,15 @@ function stepsTable(w: WorkloadReport): Block {
       [formatMs(s.latencyMs.max)],
       [formatPercent(s.errors.rate)],
       [s.valid ? 'yes' : { text: `INVALID: ${s.invalidReasons.join('; ')}`, strong: true }],
-      [s.slo.met ? 'met' : `missed: ${s.slo.reasons.join('; ')}${s.cause ? ` — likely cause: ${s.cause}` : ''}`],
+      [
+        s.slo.met
+          ? 'met'
+          : `missed: ${s.slo.reasons.join('; ')}${s.cause ? ` — likely cause: ${s.cause}` : ''}${
+              s.endedEarly
+                ? ` (ended after ${s.endedEarly.afterS} of ${s.endedEarly.plannedS} s: ${s.endedEarly.reason})`
+                : ''
+            }`,
+      ],
     ]),
   };
 }

@@ -333,6 +333,8 @@ export interface ScenarioRecord {
   maxSearchSteps?: number;
   /** Seconds of the unmeasured warm-up pass per workload when a target first starts. */
   targetWarmupS?: number;
+  /** Search: a step whose miss was certain ended after this many measured seconds (absent: runs before it, never). */
+  endMissedStepsAfterS?: number;
   /** Most seconds a JVM database was warmed up further until its JIT compiler went quiet (absent: runs before it, none). */
   jitWarmupMaxS?: number;
   /** New API processes for every trial, or one set paused between trials (absent: runs before it existed, `reuse`). */
@@ -507,6 +509,11 @@ export interface StepResult {
   databaseWaits?: Record<string, number>;
   /** For a step that missed the SLO: its most likely cause, from the figures above. */
   cause?: string;
+  /**
+   * A search step ended early because its SLO miss was already certain (`endMissedStepsAfterS`): its
+   * measured window (durationS) is `afterS` of the planned `plannedS` seconds, and `reason` says why.
+   */
+  endedEarly?: { afterS: number; plannedS: number; reason: string };
 }
 
 /** Stop-the-world pauses and event-loop delay of a process group over a window. */

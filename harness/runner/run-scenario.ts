@@ -132,6 +132,7 @@ async function measureTrial(
     const earlier = result.trials?.filter((t) => t.backend === target.label && t.workload === workload && t.pass);
     const warm = earlier !== undefined && earlier.length > 0;
     const random = seededRandom(scenario.requestSeed);
+    const searchCtx: StepContext = { ...ctx, endMissedStepsAfterS: scenario.endMissedStepsAfterS };
     let index = 0;
     const search = await findMaxRate({
       grid,
@@ -142,7 +143,7 @@ async function measureTrial(
       maxSteps: scenario.maxSearchSteps,
       measure: async (rate, phase) => {
         hooks.onStepStart?.({ index, count: 0, target: rate });
-        const step = await measureStep(ctx, rate, index++, random);
+        const step = await measureStep(searchCtx, rate, index++, random);
         step.searchPhase = phase;
         hooks.onStepEnd?.(step);
         return step;

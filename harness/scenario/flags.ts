@@ -29,6 +29,7 @@ export const SCENARIO_FLAG_OPTIONS = {
   'target-warmup': { type: 'string' },
   'api-per-trial': { type: 'string' },
   'jit-warmup': { type: 'string' },
+  'end-missed': { type: 'string' },
 } as const;
 
 export const SCENARIO_FLAG_HELP = `  --kind rate|concurrency open model (offered RPS) or closed model (connections); default rate
@@ -52,6 +53,8 @@ export const SCENARIO_FLAG_HELP = `  --kind rate|concurrency open model (offered
   --trials N              independent trials per target and workload, interleaved across targets
   --resolution F          search grid: neighbouring rates differ by F (default 0.19: four per doubling)
   --search-start RPS      first rate of a target's first search (default 1000)
+  --end-missed S          search: a step whose SLO miss is already certain ends after S measured seconds
+                          (default 1.5; 0 = every step runs to its end)
   --target-warmup S       unmeasured warm-up per workload each time a target's API starts (compare; default 3)
   --jit-warmup S          compare: a JVM database is warmed up until its JIT compiler threads use under 5%
                           of a core, for at most S seconds (default 180; 0 = off)
@@ -93,6 +96,7 @@ export function scenarioOverrides(values: FlagValues): Record<string, unknown> {
   set('search-start', 'searchStartRps');
   set('target-warmup', 'targetWarmupS');
   set('jit-warmup', 'jitWarmupMaxS');
+  set('end-missed', 'endMissedStepsAfterS');
   set('api-per-trial', 'apiPerTrial', (v) => v);
   const maxIds = values['max-id'];
   if (Array.isArray(maxIds) && maxIds.length > 0) {

@@ -43,6 +43,7 @@ export function scenarioRecord(scenario: Scenario): ScenarioRecord {
       searchStartRps: scenario.searchStartRps,
       resolution: scenario.resolution,
       maxSearchSteps: scenario.maxSearchSteps,
+      endMissedStepsAfterS: scenario.endMissedStepsAfterS,
     }),
     targetWarmupS: scenario.targetWarmupS,
     jitWarmupMaxS: scenario.jitWarmupMaxS,

@@ -69,6 +69,13 @@ export const scenarioSchema = z
     apiPerTrial: z.enum(['fresh', 'reuse']).default('fresh'),
     /** CPU (% of one core) processes outside the run may take during a step before it is invalid and repeated. */
     interferenceLimitPercent: z.number().min(0).max(10_000).default(10),
+    /**
+     * Search: a step whose SLO miss is already certain (more than 1% of the requests its whole window calls
+     * for slower than the p99 bound, or more errors than the error budget of that many) ends once this many
+     * seconds of its measured window have run; 0 runs every step to its end. A search only reads whether a
+     * step missed, and a step far above capacity is decided within a second or two.
+     */
+    endMissedStepsAfterS: z.number().min(0).max(3600).default(1.5),
     /** Search: most steps one search may run. */
     maxSearchSteps: z.number().int().min(2).max(60).default(14),
     profile: z.enum(['none', 'doctor', 'flame']).default('none'),

@@ -76,7 +76,7 @@ export function medianDifference(a: HeadlineFigure, b: HeadlineFigure): number {
  * everything else): how far apart the two medians fell, since a verdict compares medians, but never
  * less than one step of the search grid (the resolution, rounded up to three decimals): a system
  * whose capacity lies near a grid rate passes it in some trials and fails it in others, so the
- * medians of two identical systems can land one grid step apart from the grid alone. In the ten
+ * medians of two identical systems can land one grid step apart from the grid alone. In the eleven
  * recorded default runs of rounds 3-6 the A/A medians lay 0 or one step apart, never more, while the
  * trials' max / min (`spreadOf`, the floor until then) moved 0-68%.
  */
