@@ -52,6 +52,7 @@ export class ProgressDisplay {
 export function stepLine(step: StepResult): string {
   const l = step.latencyMs;
   const flags = [step.slo.met ? 'SLO ok' : `SLO missed (${step.slo.reasons.join('; ')})`];
+  if (step.endedEarly) flags.push(`ended after ${step.endedEarly.afterS} of ${step.endedEarly.plannedS} s`);
   if (!step.valid) flags.push(`INVALID: ${step.invalidReasons.join('; ')}`);
   const cpu = step.resources
     .filter((r) => r.samples > 0)
