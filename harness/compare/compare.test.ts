@@ -67,6 +67,7 @@ describe('compare settings', () => {
       requestSeed: original.scenario.requestSeed,
       apiPerTrial: original.scenario.apiPerTrial,
       jitWarmupMaxS: original.scenario.jitWarmupMaxS,
+      endMissedStepsAfterS: original.scenario.endMissedStepsAfterS,
       compare: original.settings,
     };
     const again = comparePlan(inputFromRecord(record));
@@ -76,6 +77,10 @@ describe('compare settings', () => {
     // One recorded before the JVM warm-up existed had none: --from keeps that too.
     const { jitWarmupMaxS: __, ...beforeJit } = record;
     assert.equal(comparePlan(inputFromRecord(beforeJit)).scenario.jitWarmupMaxS, 0);
+    // One recorded before a certain miss ended a step early ran every step to its end.
+    assert.equal(original.scenario.endMissedStepsAfterS, 1.5);
+    const { endMissedStepsAfterS: ___, ...beforeEndMissed } = record;
+    assert.equal(comparePlan(inputFromRecord(beforeEndMissed)).scenario.endMissedStepsAfterS, 0);
     assert.deepEqual(again.settings, original.settings);
     assert.deepEqual(again.scenario, original.scenario);
     const overridden = comparePlan(mergeInputs(inputFromRecord(record), { scenario: { stepDurationS: 9 } }));
