@@ -47,7 +47,7 @@ describe('hosts in network namespaces', () => {
   const skip = skipReason();
 
   test(
-    'the added round trip is within 20% of what was asked, measured by a probe between namespaces',
+    'the added round trip is within 20% (at least 0.15 ms) of what was asked, measured by a probe between namespaces',
     { skip, timeout: 120_000 },
     async () => {
       const network = await createHostNetwork({ hosts: ['api', 'db'] });
@@ -69,8 +69,10 @@ describe('hosts in network namespaces', () => {
         for (const [rtt, mins] of Object.entries(delayed)) {
           const added = Math.min(...mins) - base;
           const asked = Number(rtt);
+          // 20%, but never under 0.15 ms: a round trip crosses the relay twice, and each crossing adds the
+          // kernel's wake-up latency (tens of µs, more on a busy machine) on top of the delay asked for.
           assert.ok(
-            Math.abs(added - asked) <= 0.2 * asked,
+            Math.abs(added - asked) <= Math.max(0.2 * asked, 0.15),
             `asked ${asked} ms, measured ${added.toFixed(3)} ms added (plain ${base} ms, delayed ${mins.join(', ')} ms)`,
           );
         }
