@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { LoadMix } from '../../core/workloads/load-mix.ts';
 import { missIsCertain, overP99Bound } from './driver.ts';
 import { measureStep, type StepContext } from './ladder.ts';
 import { seededRandom } from '../../core/workloads/index.ts';
-import { startTestServer } from './test-server.ts';
-
-const getRoot: LoadMix = {
-  workload: 'test',
-  distribution: 'uniform',
-  templates: [{ name: 'GET /', weight: 1, build: () => ({ method: 'GET', path: '/' }) }],
-};
+import { getRoot, startTestServer } from './test-server.ts';
 
 const bounds = { p99Ms: 50, maxErrorRate: 0.01 };
 

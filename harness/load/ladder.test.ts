@@ -4,13 +4,7 @@ import type { LoadMix } from '../../core/workloads/load-mix.ts';
 import type { ResourceUsage } from '../results/index.ts';
 import type { StepMeasurement } from './driver.ts';
 import { generatorBottleneck, runLadder } from './ladder.ts';
-import { startTestServer } from './test-server.ts';
-
-const getRoot: LoadMix = {
-  workload: 'test',
-  distribution: 'uniform',
-  templates: [{ name: 'GET /', weight: 1, build: () => ({ method: 'GET', path: '/' }) }],
-};
+import { getRoot, startTestServer } from './test-server.ts';
 
 describe('load runner', () => {
   test('a 0.5 s stall in a 5 s rate step at 1,000 RPS shows as latency, not as fewer requests', async () => {

@@ -2,18 +2,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, test } from 'node:test';
-import { seededRandom, type LoadMix } from '../../core/workloads/index.ts';
+import { seededRandom } from '../../core/workloads/index.ts';
 import type { StepResult } from '../results/index.ts';
 import { measureStep, type StepContext } from './ladder.ts';
 import { processTree } from './sampler.ts';
 import { findMaxRate, gridRate, simulateSearch, type RateGrid } from './search.ts';
-import { startTestServer } from './test-server.ts';
-
-const getRoot: LoadMix = {
-  workload: 'test',
-  distribution: 'uniform',
-  templates: [{ name: 'GET /', weight: 1, build: () => ({ method: 'GET', path: '/' }) }],
-};
+import { getRoot, startTestServer } from './test-server.ts';
 
 /** A synthetic step: met or missed, valid or not. */
 function step(target: number, met: boolean, valid = true): StepResult {

@@ -1,5 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import type { LoadMix } from '../../core/workloads/load-mix.ts';
+
+/** A load mix of one template, `GET /`: what the tests drive against a test server. */
+export const getRoot: LoadMix = {
+  workload: 'test',
+  distribution: 'uniform',
+  templates: [{ name: 'GET /', weight: 1, build: () => ({ method: 'GET', path: '/' }) }],
+};
 
 /** Behaviour of a throwaway HTTP server used to test the load runner. */
 export interface TestServerOptions {
