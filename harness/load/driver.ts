@@ -364,13 +364,13 @@ export async function driveStep(
       idle.push(connection);
     };
     let lastSweep = start;
+    const endOnMiss = plan.endOnMiss;
     // What the whole measured window calls for: the bound a certain miss is judged against.
     let windowScheduled = 0;
-    for (let i = 0; i < total; i++) {
+    for (let i = 0; endOnMiss && i < total; i++) {
       const intended = start + i * intervalMs;
       if (intended >= measureFrom && intended < measureTo) windowScheduled++;
     }
-    const endOnMiss = plan.endOnMiss;
     await new Promise<void>((resolve) => {
       const tick = (): void => {
         const now = performance.now();

@@ -104,8 +104,9 @@ export async function measureStep(
     requestTimeoutMs: ctx.requestTimeoutMs ?? 10_000,
   };
   const slo = ctx.slo ?? DEFAULT_SLO;
-  if (ctx.kind === 'rate' && (ctx.endMissedStepsAfterS ?? 0) > 0) {
-    plan.endOnMiss = { p99Ms: slo.p99Ms, maxErrorRate: slo.maxErrorRate, afterMs: ctx.endMissedStepsAfterS! * 1000 };
+  const endAfterS = ctx.endMissedStepsAfterS ?? 0;
+  if (ctx.kind === 'rate' && endAfterS > 0) {
+    plan.endOnMiss = { p99Ms: slo.p99Ms, maxErrorRate: slo.maxErrorRate, afterMs: endAfterS * 1000 };
   }
   const roles: SampledRole[] = [{ role: 'loadgen', pids: [process.pid], ownOnly: true, mainThread: true }];
   if (ctx.serverPids) roles.push({ role: 'server', pids: ctx.serverPids });
