@@ -26,7 +26,7 @@ export interface CassandraBackendConfig {
   replicationFactor?: number;
   /** Consistency of reads and writes; default LOCAL_QUORUM (ONE on one node). LWTs use LOCAL_SERIAL. */
   consistency?: ConsistencyLevel;
-  /** Requests in flight during one bulk load; default 128. */
+  /** Requests in flight during one bulk load; default 256 (a node's write threads, see docs/servers.md). */
   concurrency?: number;
   /** Connections per local node; default 1 (2048 concurrent requests each). */
   connectionsPerHost?: number;
@@ -40,7 +40,7 @@ const DEFAULTS = {
   keyspace: 'storebench',
   replicationFactor: 1,
   consistency: 'LOCAL_QUORUM' as ConsistencyLevel,
-  concurrency: 128,
+  concurrency: 256,
   groupRows: 512,
   connectionsPerHost: 1,
   operationTimeoutMs: 5000,
