@@ -14,7 +14,7 @@ export {
   type StepObservations,
 } from './ladder.ts';
 export { profileServer, waitForPort, type ProfileOptions } from './profile.ts';
-export { ProgressDisplay, stepLine } from './progress.ts';
+export { endedEarlyText, ProgressDisplay, stepLine } from './progress.ts';
 export { processTree, readProcStat, readSchedstat, ResourceSampler, type SampledRole } from './sampler.ts';
 export {
   DEFAULT_GRID,

@@ -48,11 +48,16 @@ export class ProgressDisplay {
   }
 }
 
+/** `ended after 3 of 6 s` for a step whose certain miss ended it early (the reason follows in the report). */
+export function endedEarlyText(ended: NonNullable<StepResult['endedEarly']>): string {
+  return `ended after ${ended.afterS} of ${ended.plannedS} s`;
+}
+
 /** One human line per finished step. */
 export function stepLine(step: StepResult): string {
   const l = step.latencyMs;
   const flags = [step.slo.met ? 'SLO ok' : `SLO missed (${step.slo.reasons.join('; ')})`];
-  if (step.endedEarly) flags.push(`ended after ${step.endedEarly.afterS} of ${step.endedEarly.plannedS} s`);
+  if (step.endedEarly) flags.push(endedEarlyText(step.endedEarly));
   if (!step.valid) flags.push(`INVALID: ${step.invalidReasons.join('; ')}`);
   const cpu = step.resources
     .filter((r) => r.samples > 0)

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { RUN_SCHEMA_VERSION, type StepResult } from '../results/index.ts';
-import { stallFloorMs } from '../load/index.ts';
+import { endedEarlyText, stallFloorMs } from '../load/index.ts';
 import { renderRunCharts, type ChartFile } from './charts.ts';
 import { layoutBlocks, renderResilienceCharts, resilienceBlocks } from './resilience.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
@@ -379,9 +379,7 @@ function stepsTable(w: WorkloadReport): Block {
         s.slo.met
           ? 'met'
           : `missed: ${s.slo.reasons.join('; ')}${s.cause ? ` — likely cause: ${s.cause}` : ''}${
-              s.endedEarly
-                ? ` (ended after ${s.endedEarly.afterS} of ${s.endedEarly.plannedS} s: ${s.endedEarly.reason})`
-                : ''
+              s.endedEarly ? ` (${endedEarlyText(s.endedEarly)}: ${s.endedEarly.reason})` : ''
             }`,
       ],
     ]),
