@@ -128,7 +128,8 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
         // The database's JIT is warmed once (it stays up between trials), not again for a copy of the layout.
         const jvm = !again && !ctx.copyOf && plan.scenario.jitWarmupMaxS > 0 ? jitCompilerNs(dbPids) : null;
         const startedMs = performance.now();
-        await warmUp(ctx, plan.workloads, api.url, !again);
+        // Warmed on the workloads it measures: the control row and its twin on the calibrated one only.
+        await warmUp(ctx, workloads, api.url, !again);
         if (jvm !== null) await warmUntilCompiled(ctx, api.url, dbPids, jvm, performance.now() - startedMs);
       } catch (error) {
         await api.stop();
