@@ -130,6 +130,17 @@ describe('compare end to end (real servers)', () => {
       const run = JSON.parse(await readFile(join(outcome.runDir, 'run.json'), 'utf8')) as RunResult;
 
       assert.deepEqual(run.skippedBackends, []);
+      // The machine's speed, read before the first server started and after the last one stopped, on
+      // each CPU set of the placement.
+      assert.deepEqual(
+        run.machineSpeed?.readings.map((r) => [r.when, r.cpus.map((c) => c.cpus)]),
+        ['start', 'end'].map((when) => [
+          when,
+          run.placement!.mode === 'pinned'
+            ? [run.placement!.systemUnderTestCpus, run.placement!.loadGeneratorCpus]
+            : ['any'],
+        ]),
+      );
       // Every (backend, workload) twice, the control row and its A/A twin on the calibrated workload only
       // (the default), in rotating order.
       const twin = 'memory (A/A twin)';

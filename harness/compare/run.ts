@@ -9,7 +9,8 @@ import { newRunResult, writeRun, type RunResult } from '../results/index.ts';
 import { runScenario, type LoadTarget } from '../runner/index.ts';
 import { scenarioRecord } from '../scenario/index.ts';
 import type { ServerKind } from '../provision/index.ts';
-import { databaseObserver } from '../observe/index.ts';
+import { databaseObserver, describeSpeedReading, probeMachineSpeed, SPEED_PROBE } from '../observe/index.ts';
+import type { Placement } from '../placement/index.ts';
 import { memoryLayoutProblem, topologyLabel } from '../topology/index.ts';
 import { VerifyMismatchError, type VerifyReport } from '../verify/index.ts';
 import { calibrationRecord, costLabel, knownCost, twinLabel } from './calibration.ts';
@@ -108,6 +109,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
   log(
     `compare: run ${result.runId} -> ${runDir} (load generator on CPU ${placement.loadGenerator}, system under test on CPU ${placement.systemUnderTest}, ${placement.mode})`,
   );
+  await readMachineSpeed('start', placement, result, log);
   const verified: VerifyReport[] = [];
   const skip = (backend: string, reason: string): void => {
     result.skippedBackends!.push({ backend, reason });
@@ -283,6 +285,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
       await network.remove();
     }
   }
+  await readMachineSpeed('end', placement, result, log);
   checkFingerprints(result);
   await save();
   let report: RenderedReport | null = null;
@@ -375,6 +378,33 @@ function provisionOptions(plan: ComparePlan) {
     ...(plan.allowReset !== undefined && { allowReset: plan.allowReset }),
     ...(plan.javaHeap !== undefined && { javaHeap: plan.javaHeap }),
   };
+}
+
+/**
+ * Times the fixed work of the speed probe while nothing of the run runs (before the first server
+ * starts, after the last one stopped), so a reader can tell a slower machine from a slower backend. A
+ * probe that fails is a note, never the end of the run.
+ */
+async function readMachineSpeed(
+  when: 'start' | 'end',
+  placement: Placement,
+  result: RunResult,
+  log: Log,
+): Promise<void> {
+  const sets =
+    placement.mode === 'pinned'
+      ? [
+          { role: 'system under test', cpus: placement.systemUnderTest },
+          { role: 'load generator', cpus: placement.loadGenerator },
+        ]
+      : [{ role: 'shared', cpus: undefined }];
+  try {
+    const reading = await probeMachineSpeed(when, sets);
+    (result.machineSpeed ??= { probe: SPEED_PROBE, readings: [] }).readings.push(reading);
+    log(`compare: machine speed at the ${when}: ${describeSpeedReading(reading)}`);
+  } catch (error) {
+    result.notes.push(`machine speed probe at the ${when} failed: ${firstLine(error)}`);
+  }
 }
 
 /** Every backend must have been fed the same rows: a differing fingerprint is recorded loudly. */

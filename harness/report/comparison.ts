@@ -176,6 +176,8 @@ function likeForLike(a: ReportRun, b: ReportRun): string[] {
   if (ea.cpuModel !== eb.cpuModel || ea.cores !== eb.cores)
     warnings.push(`different machines: ${ea.cpuModel} × ${ea.cores} vs ${eb.cpuModel} × ${eb.cores}`);
   if (ea.node !== eb.node) warnings.push(`different Node versions: ${ea.node} vs ${eb.node}`);
+  const speedWarning = speedDifference(a, b);
+  if (speedWarning) warnings.push(speedWarning);
   const fingerprints = (run: RunResult): Map<string, string> =>
     new Map(run.datasets.map((d) => [d.workload, d.fingerprint]));
   const fa = fingerprints(a);
@@ -196,4 +198,20 @@ function likeForLike(a: ReportRun, b: ReportRun): string[] {
   if (sa.idDistribution !== sb.idDistribution)
     warnings.push(`different id distributions: ${sa.idDistribution} vs ${sb.idDistribution}`);
   return warnings;
+}
+
+/** Two readings of the speed probe further apart than this fraction say the machines ran at different speeds. */
+export const SPEED_TOLERANCE = 0.1;
+
+/**
+ * The fixed work on the system under test's CPUs at each run's start, when the two runs used the same
+ * probe and differ by more than SPEED_TOLERANCE: the same machine model can run at different speeds
+ * (neighbours on a shared host, another day), and a backend's figure moves with it.
+ */
+function speedDifference(a: RunResult, b: RunResult): string | undefined {
+  if (!a.machineSpeed || !b.machineSpeed || a.machineSpeed.probe !== b.machineSpeed.probe) return undefined;
+  const first = (run: RunResult) => run.machineSpeed!.readings.find((r) => r.when === 'start')?.cpus[0]?.medianMs;
+  const [ma, mb] = [first(a), first(b)];
+  if (ma === undefined || mb === undefined || Math.abs(mb / ma - 1) <= SPEED_TOLERANCE) return undefined;
+  return `machines of different speed: the speed probe's fixed work took ${ma} ms vs ${mb} ms on the system under test's CPU (${signed(mb / ma - 1)})`;
 }

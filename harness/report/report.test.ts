@@ -111,6 +111,11 @@ describe('report', () => {
     assert.match(md, /\*\*failed:\*\* clinic flame exited with code 1/);
     assert.match(md, /\[cassandra-overview-2000\.doctor\.html\]\(profiles\/cassandra-overview-2000\.doctor\.html\)/);
     assert.match(md, /AMD EPYC 7B13, 2 logical cores/);
+    assert.match(
+      md,
+      /\| machine speed at the start \| fixed work 101\.5 ms on CPU 0 \(system under test; 99\.2-110\.4\), 100\.1 ms on CPU 1 \(load generator; 98\.7-104\); fsync p50 0\.41 ms, max 2\.3 ms \|/,
+    );
+    assert.match(md, /\| machine speed probe \| storebench cpu probe 1 \(synthetic\): median ms/);
     assert.match(md, /storebench compare --from results\/20261123-040000-test\/run\.json/);
     assert.match(md, /!\[catalog: latency percentiles vs load\]\(charts\/catalog-latency\.png\)/);
     assert.match(md, /\| 14\.2 s \| 46\.0 MiB \|/, 'seeding time and size on disk of postgres/catalog');
@@ -215,6 +220,9 @@ describe('report', () => {
     await mkdir(afterDir, { recursive: true });
     const later = syntheticRun({ runId: '20261124-040000-after', capacityScale: 2 });
     later.environment.cores = 4;
+    // The before run (trials: 3) carries the probe's readings: 101.5 ms at the start on the system under test's CPU.
+    later.machineSpeed = structuredClone(syntheticRun({ trials: 3 }).machineSpeed);
+    later.machineSpeed!.readings[0]!.cpus[0]!.medianMs = 150;
     await writeFile(join(afterDir, 'run.json'), JSON.stringify(later));
     const outDir = join(root, 'results', 'compare');
     const comparison = await renderComparison(runDir, afterDir, outDir);
@@ -222,6 +230,10 @@ describe('report', () => {
     // capacity doubled: postgres/catalog now sustains 4,000 RPS
     assert.match(md, /\| postgres \| 1,996 → 3,992 \(\+100%, better\)/);
     assert.match(md, /different machines: AMD EPYC 7B13 × 2 vs AMD EPYC 7B13 × 4/);
+    assert.match(
+      md,
+      /machines of different speed: the speed probe's fixed work took 101\.5 ms vs 150 ms on the system under test's CPU \(\+48%\)/,
+    );
     assert.equal(comparison.charts.length, 4);
     const html = await readFile(comparison.htmlPath, 'utf8');
     assert.equal([...html.matchAll(/<img src="data:image\/png;base64,/g)].length, 4);

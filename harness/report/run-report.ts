@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { RUN_SCHEMA_VERSION, type StepResult } from '../results/index.ts';
 import { endedEarlyText, stallFloorMs } from '../load/index.ts';
+import { describeSpeedReading } from '../observe/speed-probe.ts';
 import { renderRunCharts, type ChartFile } from './charts.ts';
 import { layoutBlocks, renderResilienceCharts, resilienceBlocks } from './resilience.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
@@ -164,6 +165,12 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
           : 'not recorded',
       ],
       ...Object.entries(e.serverVersions).map(([k, v]) => [`${k} version`, v]),
+      ...(run.machineSpeed
+        ? [
+            ['machine speed probe', `${run.machineSpeed.probe}: median ms (lowest-highest rep), lower is faster`],
+            ...run.machineSpeed.readings.map((r) => [`machine speed at the ${r.when}`, describeSpeedReading(r)]),
+          ]
+        : []),
     ].map(([k, v]) => [[k ?? ''], [v ?? '']]),
   });
 

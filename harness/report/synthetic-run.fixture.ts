@@ -254,6 +254,18 @@ function searchedRun(runId: string, scale: number, trials: number): ReportRun {
       verdict: 'tie',
     },
     placement: { mode: 'pinned', loadGeneratorCpus: '1', systemUnderTestCpus: '0' },
+    machineSpeed: {
+      probe: 'storebench cpu probe 1 (synthetic)',
+      readings: (['start', 'end'] as const).map((when, i) => ({
+        when,
+        at: i === 0 ? '2026-11-23T04:00:05.000Z' : '2026-11-23T04:09:40.000Z',
+        cpus: [
+          { role: 'system under test', cpus: '0', medianMs: 101.5 + 2 * i, minMs: 99.2, maxMs: 110.4, reps: 7 },
+          { role: 'load generator', cpus: '1', medianMs: 100.1, minMs: 98.7, maxMs: 104, reps: 7 },
+        ],
+        fsync: { count: 48, p50Ms: 0.41, maxMs: 2.3 },
+      })),
+    },
     preparation: [
       { backend: 'postgres', actions: ['CHECKPOINT 0.2 s', 'VACUUM (ANALYZE) 1.1 s'], seconds: 1.3 },
       { backend: 'cassandra', actions: ['no compaction pending 0.1 s'], seconds: 0.1 },

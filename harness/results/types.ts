@@ -45,6 +45,35 @@ export interface RunResult {
   network?: NetworkRecord;
   /** Steady steps with a failure injected (--fault): the report's resilience section. */
   faultRuns?: FaultRunRecord[];
+  /** How fast the machine was at the start and at the end of the run (a fixed piece of work, timed). */
+  machineSpeed?: MachineSpeed;
+}
+
+/** A fixed piece of CPU work and a second of small fsyncs, timed while nothing of the run ran (harness/observe/speed-probe.ts). */
+export interface MachineSpeed {
+  /** What the CPU work is, versioned: readings under different names are not comparable. */
+  probe: string;
+  readings: MachineSpeedReading[];
+}
+
+export interface MachineSpeedReading {
+  when: 'start' | 'end';
+  /** ISO 8601, when the reading finished. */
+  at: string;
+  /** The work timed on each CPU set of the placement, the system under test's first. */
+  cpus: Array<SpeedOnCpus & { role: string }>;
+  /** One second of 4 KiB write + fdatasync every 20 ms in the temp dir. */
+  fsync?: DiskSyncUsage;
+}
+
+/** The fixed work's time on one CPU set: median, lowest and highest of its timed reps. */
+export interface SpeedOnCpus {
+  /** As taskset takes them, or `any` when unpinned. */
+  cpus: string;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  reps: number;
 }
 
 /** Where one target's database and API ran: the cluster layout and the network between the hosts. */

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { DiskSyncProbe } from '../load/disk-probe.ts';
+import type { MachineSpeedReading, SpeedOnCpus } from '../results/types.ts';
+
+const run = promisify(execFile);
+
+/** What the probe runs, as recorded: change the name when the work changes, so readings stay comparable. */
+export const SPEED_PROBE =
+  'storebench cpu probe 1 (100,000 objects built, JSON round trip, Map, sort; 7 timed reps after 3)';
+
+/**
+ * The probe's work, in a child process of its own (plain JavaScript: `node -e` does not go through the
+ * TypeScript loader). Deterministic: the checksum is the same on every machine, only the time differs.
+ * One rep is the kind of work an API does per request, scaled up: build objects, serialise and parse
+ * them, count in a Map, sort. Prints `{ ms: [...], checksum }`.
+ */
+const KERNEL = `
+function unit(seed) {
+  let x = seed >>> 0;
+  const totals = new Map();
+  const rows = [];
+  for (let i = 0; i < 100000; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const row = { id: i, name: 'p' + (x % 1000), price: x % 997, tags: [x % 7, x % 11] };
+    rows.push(row);
+    totals.set(row.name, (totals.get(row.name) || 0) + row.price);
+  }
+  const text = JSON.stringify(rows);
+  const back = JSON.parse(text);
+  back.sort((a, b) => a.price - b.price || a.id - b.id);
+  let hash = 0;
+  for (const [name, total] of totals) hash = (Math.imul(hash, 31) + total + name.length) | 0;
+  return (hash + back[0].id + text.length) | 0;
+}
+const warm = Number(process.argv[1]), reps = Number(process.argv[2]);
+let checksum = 0;
+const ms = [];
+for (let r = 0; r < warm + reps; r++) {
+  const started = performance.now();
+  checksum = unit(1);
+  if (r >= warm) ms.push(Math.round((performance.now() - started) * 100) / 100);
+}
+process.stdout.write(JSON.stringify({ ms, checksum }));
+`;
+
+export const PROBE_WARM_REPS = 3;
+export const PROBE_REPS = 7;
+
+/** One CPU set's timings of the fixed work: median, lowest and highest of the timed reps, in ms. */
+export async function timeFixedWork(
+  cpus: string | undefined,
+  reps = PROBE_REPS,
+): Promise<SpeedOnCpus & { checksum: number }> {
+  const node = [process.execPath, '-e', KERNEL, String(PROBE_WARM_REPS), String(reps)];
+  const [file, ...args] = cpus === undefined ? node : ['taskset', '-c', cpus, ...node];
+  const { stdout } = await run(file!, args, { timeout: 120_000 });
+  const { ms, checksum } = JSON.parse(stdout) as { ms: number[]; checksum: number };
+  const sorted = [...ms].sort((a, b) => a - b);
+  return {
+    cpus: cpus ?? 'any',
+    medianMs: sorted[Math.floor((sorted.length - 1) / 2)]!,
+    minMs: sorted[0]!,
+    maxMs: sorted[sorted.length - 1]!,
+    reps: sorted.length,
+    checksum,
+  };
+}
+
+/**
+ * How fast this machine is right now, measured while nothing of the run is running: the fixed work
+ * on each CPU set of the placement in turn (the system under test's first: the one the figures
+ * depend on most), then one second of 4 KiB write + fdatasync every 20 ms in the temp dir, where the
+ * local databases keep their data. Figures of two runs are comparable only as far as these agree: the
+ * same command moved 2-10x between two of our machines and within one day on one of them.
+ */
+export async function probeMachineSpeed(
+  when: MachineSpeedReading['when'],
+  placement: { role: string; cpus: string | undefined }[],
+): Promise<MachineSpeedReading> {
+  const cpus: MachineSpeedReading['cpus'] = [];
+  for (const { role, cpus: set } of placement) {
+    const { checksum: _checksum, ...timed } = await timeFixedWork(set);
+    cpus.push({ role, ...timed });
+  }
+  const disk = new DiskSyncProbe({ intervalMs: 20 });
+  disk.start();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const fsync = disk.stop();
+  return { when, at: new Date().toISOString(), cpus, ...(fsync && { fsync }) };
+}
+
+/** A reading in words: `fixed work 101 ms on CPU 0 (system under test), 99 ms on CPU 1 (load generator); fsync p50 0.41 ms`. */
+export function describeSpeedReading(reading: MachineSpeedReading): string {
+  const cpus = reading.cpus
+    .map(
+      (c) =>
+        `${c.medianMs} ms ${c.cpus === 'any' ? 'unpinned' : `on CPU ${c.cpus}`} (${c.role}; ${c.minMs}-${c.maxMs})`,
+    )
+    .join(', ');
+  const fsync = reading.fsync ? `; fsync p50 ${reading.fsync.p50Ms} ms, max ${reading.fsync.maxMs} ms` : '';
+  return `fixed work ${cpus}${fsync}`;
+}
