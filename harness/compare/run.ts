@@ -331,6 +331,11 @@ async function prepareBackend(
   }
   // Only a database this run started is pinned and paused; any server with a pid here is sampled as the database.
   const owned = pids.length > 0 && cluster.provisioner === 'local';
+  // Pinned before seeding, so the database and the seeder (this process, on the load generator's CPU) do
+  // not share one CPU. A server started here inherits this process's CPU set, so a JVM sizes its GC and
+  // compiler threads for the load generator's CPUs, one here, as many as it gets once moved. Pinning only
+  // after seeding left Cassandra on the seeder's CPU: its three small data sets took 73 s instead of 56 s.
+  if (owned && plan.placement !== 'shared') pinTrees(pids, sutCpus);
   log(`compare: ${name}: ${cluster.version} at ${url}`);
   let db: SeededDatabase;
   try {
@@ -342,10 +347,6 @@ async function prepareBackend(
   } catch (error) {
     throw new BackendSkipped(`seeding failed: ${firstLine(error)}`);
   }
-  // Pinned once seeded: nothing is measured before, and seeding on every CPU is faster (Cassandra's three
-  // small data sets: 56 s on the system under test's one CPU, about 27 s on two, measured here). The JVM
-  // sized its thread pools at start, when it saw every CPU, so pinning later changes nothing there.
-  if (owned && plan.placement !== 'shared') pinTrees(pids, sutCpus);
   if (owned) signalGroups(pids, 'SIGSTOP');
   else {
     result.notes.push(
