@@ -141,6 +141,17 @@ describe('compare end to end (real servers)', () => {
             : ['any'],
         ]),
       );
+      // New API processes are warmed up on the workloads they measure: the control row and its twin on
+      // usages only, a database on every workload.
+      const warmedOn = (label: string) =>
+        run.preparation
+          ?.filter((p) => p.backend === label)
+          .flatMap((p) => p.actions)
+          .find((a) => a.startsWith('warm-up'))
+          ?.match(/per workload \(([^)]*)\)/)?.[1];
+      assert.equal(warmedOn('memory'), 'usages');
+      assert.equal(warmedOn('memory (A/A twin)'), 'usages');
+      assert.equal(warmedOn('postgres'), plan.workloads.join(', '));
       // Every (backend, workload) twice, the control row and its A/A twin on the calibrated workload only
       // (the default), in rotating order.
       const twin = 'memory (A/A twin)';

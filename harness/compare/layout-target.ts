@@ -45,11 +45,16 @@ export interface LayoutContext {
   topology: Topology;
   /**
    * Only these workloads are measured (the +cost target of a calibration measures one); default every
-   * workload of the plan. The process is still seeded and warmed up with every workload of the plan, so it
-   * is the same system as the target it is compared with (a memory API holding one data set instead of
-   * three has another heap, other garbage collections, and measured 4x lower than its original).
+   * workload of the plan. The process is still seeded with every workload of the plan, so it is the same
+   * system as the target it is compared with (a memory API holding one data set instead of three has
+   * another heap, other garbage collections, and measured 4x lower than its original).
    */
   workloads?: string[];
+  /**
+   * The workloads each new API process is warmed up on; default the ones it measures. A copy of a target
+   * (the A/A twin, the +cost target) is warmed as its original is, whatever it measures.
+   */
+  warmWorkloads?: string[];
   /**
    * The label of the target this one is a second copy of (the A/A twin, the +cost target) on the same
    * database: its answers are not verified again, since by the time it first opens the database holds
@@ -128,8 +133,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
         // The database's JIT is warmed once (it stays up between trials), not again for a copy of the layout.
         const jvm = !again && !ctx.copyOf && plan.scenario.jitWarmupMaxS > 0 ? jitCompilerNs(dbPids) : null;
         const startedMs = performance.now();
-        // Warmed on the workloads it measures: the control row and its twin on the calibrated one only.
-        await warmUp(ctx, workloads, api.url, !again);
+        await warmUp(ctx, ctx.warmWorkloads ?? workloads, api.url, !again);
         if (jvm !== null) await warmUntilCompiled(ctx, api.url, dbPids, jvm, performance.now() - startedMs);
       } catch (error) {
         await api.stop();
@@ -227,7 +231,7 @@ function recordDatasets(ctx: LayoutContext, workloads: string[]): void {
 }
 
 /**
- * An unrecorded pass over every workload at a modest rate, so the first measured step does not pay
+ * An unrecorded pass over each of these workloads at a modest rate, so the first measured step does not pay
  * for the JIT of the API and of the database, or for cold caches. Recorded as a preparation action.
  */
 async function warmUp(ctx: LayoutContext, workloads: string[], url: string, record: boolean): Promise<void> {

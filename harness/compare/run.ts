@@ -217,13 +217,17 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
             calibratedLabel = label;
             // The twin and the +cost target are measured on the calibrated workload only. Each of their API
             // processes is started fresh every trial, seeded with every workload's data and warmed up on the
-            // calibrated workload, as its original's is when it is the control row on that workload only (the
-            // default); the calibrated workload is the first one the original measures in each trial, so the
-            // processes are in the same state when measured. (When one API
-            // process served all trials, a twin measured on one workload held a third less heap than its
-            // original and was not comparable.)
+            // workloads its original's is (by default the control row's one, the calibrated workload); by
+            // default the calibrated workload is the first one the original measures in each trial, so the
+            // processes are in the same state when measured. (When one API process served all trials, a twin
+            // measured on one workload held a third less heap than its original and was not comparable.)
             // On a database the copies share their original's data, which its trials change: not verified again.
-            const copy = { ...context, ...shared, ...(database && { copyOf: label }) };
+            const copy = {
+              ...context,
+              ...shared,
+              ...(database && { copyOf: label }),
+              warmWorkloads: [...(target.workloads ?? plan.workloads)],
+            };
             const workloads = [plan.calibrate.workload];
             targets.push(layoutTarget({ ...copy, label: twinLabel(label), workloads }));
             if (plan.calibrate.sensitivity) {

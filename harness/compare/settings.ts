@@ -56,7 +56,8 @@ export const PRESETS = {
 /**
  * Where the memory control row (the HTTP ceiling with no database) is measured: on every workload, or
  * only on the calibrated one, when memory is the calibrated backend (it is measured there anyway, as
- * one half of the A/A pair). Its API process is seeded and warmed up on every workload either way.
+ * one half of the A/A pair). Its API process is seeded with every workload either way, and warmed up
+ * on the ones it measures.
  */
 export type ControlRow = 'every' | 'calibrated';
 
