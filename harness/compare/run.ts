@@ -1,16 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVER_OF, type BackendName } from '../backends/index.ts';
-import { pinLoadGenerator, pinTrees, placementRecord, planPlacement, signalGroups } from '../placement/index.ts';
+import {
+  pinLoadGenerator,
+  pinTrees,
+  placementRecord,
+  planPlacement,
+  signalGroups,
+  startingOnSystemUnderTest,
+  type Placement,
+} from '../placement/index.ts';
 import { ownedPids, provisionServers } from '../provision/index.ts';
 import { clusterDescription, clusterLabel, startCluster, type RunningCluster } from '../provision/clusters/index.ts';
 import { renderReport, type RenderedReport } from '../report/index.ts';
-import { newRunResult, writeRun, type RunResult } from '../results/index.ts';
+import { newRunResult, writeRun, type MachineSpeedReading, type RunResult } from '../results/index.ts';
 import { runScenario, type LoadTarget } from '../runner/index.ts';
 import { scenarioRecord } from '../scenario/index.ts';
 import type { ServerKind } from '../provision/index.ts';
 import { databaseObserver, describeSpeedReading, probeMachineSpeed, SPEED_PROBE } from '../observe/index.ts';
-import type { Placement } from '../placement/index.ts';
 import { memoryLayoutProblem, topologyLabel } from '../topology/index.ts';
 import { VerifyMismatchError, type VerifyReport } from '../verify/index.ts';
 import { calibrationRecord, costLabel, knownCost, twinLabel } from './calibration.ts';
@@ -149,7 +156,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
     // 1. Servers and data, one database at a time; each is paused once ready.
     for (const layout of databaseLayouts) {
       try {
-        prepared.push(await prepareBackend(plan, layout, result, provisioned, network, placement.systemUnderTest, log));
+        prepared.push(await prepareBackend(plan, layout, result, provisioned, network, placement, log));
         await save();
       } catch (error) {
         if (!(error instanceof BackendSkipped)) throw error;
@@ -307,7 +314,7 @@ async function prepareBackend(
   result: RunResult,
   provisioned: Started[],
   network: RunNetwork | undefined,
-  sutCpus: string,
+  placement: Placement,
   log: Log,
 ): Promise<PreparedBackend> {
   const { backend } = layout;
@@ -317,11 +324,13 @@ async function prepareBackend(
   log(`compare: ${name}: starting ${clusterDescription(layout.cluster)} (${plan.settings.provision})…`);
   let cluster: RunningCluster;
   try {
-    cluster = await startCluster(kind, layout.cluster, {
-      ...provisionOptions(plan),
-      ...(layout.hosts === 'netns' && network && { network: network.network, hostPrefix: layout.hostPrefix }),
-      log: (line) => log(`compare: ${name}: ${line}`),
-    });
+    cluster = await startingOnSystemUnderTest(placement, () =>
+      startCluster(kind, layout.cluster, {
+        ...provisionOptions(plan),
+        ...(layout.hosts === 'netns' && network && { network: network.network, hostPrefix: layout.hostPrefix }),
+        log: (line) => log(`compare: ${name}: ${line}`),
+      }),
+    );
   } catch (error) {
     throw new BackendSkipped(`could not provision ${kind}: ${firstLine(error)}`);
   }
@@ -336,10 +345,10 @@ async function prepareBackend(
   // Only a database this run started is pinned and paused; any server with a pid here is sampled as the database.
   const owned = pids.length > 0 && cluster.provisioner === 'local';
   // Pinned before seeding, so the database and the seeder (this process, on the load generator's CPU) do
-  // not share one CPU. A server started here inherits this process's CPU set, so a JVM sizes its GC and
-  // compiler threads for the load generator's CPUs, one here, as many as it gets once moved. Pinning only
-  // after seeding left Cassandra on the seeder's CPU: its three small data sets took 73 s instead of 56 s.
-  if (owned && plan.placement !== 'shared') pinTrees(pids, sutCpus);
+  // not share one CPU: pinned only after seeding, Cassandra seeded its three small data sets on the
+  // seeder's CPU in 73 s instead of 56 s. (It was started on the system under test's CPUs already, so a JVM
+  // sized its threads for them: startingOnSystemUnderTest.)
+  if (owned && placement.mode === 'pinned') pinTrees(pids, placement.systemUnderTest);
   log(`compare: ${name}: ${cluster.version} at ${url}`);
   let db: SeededDatabase;
   try {
@@ -391,7 +400,7 @@ function provisionOptions(plan: ComparePlan) {
  * probe that fails is a note, never the end of the run.
  */
 async function readMachineSpeed(
-  when: 'start' | 'end',
+  when: MachineSpeedReading['when'],
   placement: Placement,
   result: RunResult,
   log: Log,
@@ -408,7 +417,9 @@ async function readMachineSpeed(
     (result.machineSpeed ??= { probe: SPEED_PROBE, readings: [] }).readings.push(reading);
     log(`compare: machine speed at the ${when}: ${describeSpeedReading(reading)}`);
   } catch (error) {
-    result.notes.push(`machine speed probe at the ${when} failed: ${firstLine(error)}`);
+    const note = `machine speed probe at the ${when} failed: ${firstLine(error)}`;
+    result.notes.push(note);
+    log(`compare: ${note}`);
   }
 }
 

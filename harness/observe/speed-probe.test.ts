@@ -4,12 +4,16 @@ import { test } from 'node:test';
 import type { MachineSpeedReading } from '../results/index.ts';
 import { describeSpeedReading, probeMachineSpeed, timeFixedWork } from './speed-probe.ts';
 
-const hasTaskset = ((): boolean => {
+/** The first CPU this process may run on (`taskset -pc`: "pid 123's current affinity list: 0,1"), or null without taskset. */
+const firstCpu = ((): string | null => {
   try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return true;
+    const list = execFileSync('taskset', ['-pc', String(process.pid)], { encoding: 'utf8' })
+      .split(':')
+      .pop()!
+      .trim();
+    return list.split(/[,-]/)[0]!;
   } catch {
-    return false;
+    return null;
   }
 })();
 
@@ -28,16 +32,17 @@ test('the fixed work is the same work every time: one checksum, and timings in o
 
 test(
   'on a CPU set of its own, the work runs there and is recorded with that set',
-  { skip: !hasTaskset && 'no taskset' },
+  { skip: firstCpu === null && 'no taskset' },
   async () => {
-    const timed = await timeFixedWork('0', 3);
-    assert.equal(timed.cpus, '0');
+    const timed = await timeFixedWork(firstCpu!, 3);
+    assert.equal(timed.cpus, firstCpu);
     assert.equal(timed.checksum, FIXED_WORK_CHECKSUM);
-    await assert.rejects(
-      timeFixedWork('4096', 1),
-      /taskset|failed|invalid/i,
-      'a CPU the machine lacks is an error, not a reading',
-    );
+    // A CPU the machine lacks is an error that says why in one line, not a reading.
+    await assert.rejects(timeFixedWork('4096', 1), (error: Error) => {
+      assert.match(error.message, /^the speed probe \(taskset -c 4096 node\) failed \(exit 1\): taskset: /);
+      assert.doesNotMatch(error.message, /\n|function unit/);
+      return true;
+    });
   },
 );
 
@@ -48,8 +53,8 @@ test('a reading times every CPU set in turn and a second of fsyncs, and says so 
   assert.equal(reading.cpus[0]!.role, 'shared');
   assert.equal(reading.cpus[0]!.reps, 7);
   assert.ok(reading.fsync, 'no fsync timed');
-  // One sync every 20 ms for a second: about 50, fewer only when the disk is slow.
-  assert.ok(reading.fsync.count >= 5 && reading.fsync.count <= 52, `fsyncs: ${reading.fsync.count}`);
+  // One sync every 20 ms for a second: about 50, fewer when the disk or the machine is slow.
+  assert.ok(reading.fsync.count >= 1 && reading.fsync.count <= 52, `fsyncs: ${reading.fsync.count}`);
   assert.match(
     describeSpeedReading(reading),
     /^fixed work [\d.]+ ms unpinned \(shared; [\d.]+-[\d.]+\); fsync p50 [\d.]+ ms/,

@@ -5,9 +5,11 @@ import type { MachineSpeedReading, SpeedOnCpus } from '../results/types.ts';
 
 const run = promisify(execFile);
 
-/** What the probe runs, as recorded: change the name when the work changes, so readings stay comparable. */
-export const SPEED_PROBE =
-  'storebench cpu probe 1 (100,000 objects built, JSON round trip, Map, sort; 7 timed reps after 3)';
+export const PROBE_WARM_REPS = 3;
+export const PROBE_REPS = 7;
+
+/** What the probe runs, as recorded: change the version when the work changes, so readings stay comparable. */
+export const SPEED_PROBE = `storebench cpu probe 1 (100,000 objects built, JSON round trip, Map, sort; ${PROBE_REPS} timed reps after ${PROBE_WARM_REPS})`;
 
 /**
  * The probe's work, in a child process of its own (plain JavaScript: `node -e` does not go through the
@@ -44,9 +46,6 @@ for (let r = 0; r < warm + reps; r++) {
 process.stdout.write(JSON.stringify({ ms, checksum }));
 `;
 
-export const PROBE_WARM_REPS = 3;
-export const PROBE_REPS = 7;
-
 /** One CPU set's timings of the fixed work: median, lowest and highest of the timed reps, in ms. */
 export async function timeFixedWork(
   cpus: string | undefined,
@@ -54,7 +53,17 @@ export async function timeFixedWork(
 ): Promise<SpeedOnCpus & { checksum: number }> {
   const node = [process.execPath, '-e', KERNEL, String(PROBE_WARM_REPS), String(reps)];
   const [file, ...args] = cpus === undefined ? node : ['taskset', '-c', cpus, ...node];
-  const { stdout } = await run(file!, args, { timeout: 120_000 });
+  let stdout: string;
+  try {
+    ({ stdout } = await run(file!, args, { timeout: 120_000 }));
+  } catch (error) {
+    // Not execFile's message: it repeats the whole command line, the kernel's source included.
+    const { code, signal, stderr } = error as { code?: number | string; signal?: string; stderr?: string };
+    const why = stderr?.trim().split('\n')[0] || (error as Error).message.split('\n')[0];
+    throw new Error(
+      `the speed probe (${file === 'taskset' ? `taskset -c ${cpus} node` : 'node'}) failed (${signal ?? `exit ${code}`}): ${why}`,
+    );
+  }
   const { ms, checksum } = JSON.parse(stdout) as { ms: number[]; checksum: number };
   const sorted = [...ms].sort((a, b) => a - b);
   return {
@@ -71,8 +80,9 @@ export async function timeFixedWork(
  * How fast this machine is right now, measured while nothing of the run is running: the fixed work
  * on each CPU set of the placement in turn (the system under test's first: the one the figures
  * depend on most), then one second of 4 KiB write + fdatasync every 20 ms in the temp dir, where the
- * local databases keep their data. Figures of two runs are comparable only as far as these agree: the
- * same command moved 2-10x between two of our machines and within one day on one of them.
+ * local databases keep their data (about 3 s in all on our 2-core machine). Figures of two runs are
+ * comparable only as far as these agree: the same command's figures differed 2-10x between two of our
+ * machines, and up to about 2x on one machine from one session to the next.
  */
 export async function probeMachineSpeed(
   when: MachineSpeedReading['when'],
@@ -90,7 +100,10 @@ export async function probeMachineSpeed(
   return { when, at: new Date().toISOString(), cpus, ...(fsync && { fsync }) };
 }
 
-/** A reading in words: `fixed work 101 ms on CPU 0 (system under test), 99 ms on CPU 1 (load generator); fsync p50 0.41 ms`. */
+/**
+ * A reading in words: `fixed work 101.5 ms on CPU 0 (system under test; 99.2-110.4), 100.1 ms on CPU 1
+ * (load generator; 98.7-104); fsync p50 0.41 ms, max 2.3 ms`.
+ */
 export function describeSpeedReading(reading: MachineSpeedReading): string {
   const cpus = reading.cpus
     .map(

@@ -97,6 +97,25 @@ export function pinTrees(roots: number[], cpus: string): void {
   }
 }
 
+/**
+ * Runs `start` with this process's main thread on the system under test's CPUs, so the servers it spawns
+ * start there (a child inherits the CPU set of the thread that forks it, and Node forks on its main
+ * thread): a JVM sizes its GC and compiler threads once, for the CPUs it sees at start, and would
+ * otherwise size them for the load generator's CPUs and keep that size once moved. Only the main
+ * thread moves (taskset without -a), and back to the load generator's CPUs afterwards.
+ */
+export async function startingOnSystemUnderTest<T>(p: Placement, start: () => Promise<T>): Promise<T> {
+  if (p.mode !== 'pinned') return start();
+  const mainThread = (cpus: string) =>
+    execFileSync('taskset', ['-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+  mainThread(p.systemUnderTest);
+  try {
+    return await start();
+  } finally {
+    mainThread(p.loadGenerator);
+  }
+}
+
 /** Pins this process (the load generator) when the placement is pinned. */
 export function pinLoadGenerator(p: Placement): void {
   if (p.mode === 'pinned') pinTrees([process.pid], p.loadGenerator);

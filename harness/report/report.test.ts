@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { run as reportCli } from '../cli/report.ts';
 import { buildWorkloadReports, renderComparison, renderReport, verdictText, type RenderedReport } from './index.ts';
+import { speedDifference } from './comparison.ts';
 import { majorGcBound, tailBound } from './model.ts';
 import { diskItems, majorGcText, tailText } from './run-report.ts';
 import { syntheticRun } from './synthetic-run.fixture.ts';
@@ -221,7 +222,7 @@ describe('report', () => {
     const later = syntheticRun({ runId: '20261124-040000-after', capacityScale: 2 });
     later.environment.cores = 4;
     // The before run (trials: 3) carries the probe's readings: 101.5 ms at the start on the system under test's CPU.
-    later.machineSpeed = structuredClone(syntheticRun({ trials: 3 }).machineSpeed);
+    later.machineSpeed = syntheticRun({ trials: 3 }).machineSpeed;
     later.machineSpeed!.readings[0]!.cpus[0]!.medianMs = 150;
     await writeFile(join(afterDir, 'run.json'), JSON.stringify(later));
     const outDir = join(root, 'results', 'compare');
@@ -237,6 +238,23 @@ describe('report', () => {
     assert.equal(comparison.charts.length, 4);
     const html = await readFile(comparison.htmlPath, 'utf8');
     assert.equal([...html.matchAll(/<img src="data:image\/png;base64,/g)].length, 4);
+  });
+
+  test('a speed difference is named only beyond 20% either way, between readings of the same probe and role', () => {
+    const withSut = (medianMs: number, role = 'system under test', probe = 'storebench cpu probe 1 (synthetic)') => {
+      const run = syntheticRun({ trials: 3 });
+      run.machineSpeed!.probe = probe;
+      run.machineSpeed!.readings[0]!.cpus[0] = { ...run.machineSpeed!.readings[0]!.cpus[0]!, medianMs, role };
+      return run;
+    };
+    assert.equal(speedDifference(withSut(100), withSut(120)), undefined, '20% slower: within the tolerance');
+    assert.equal(speedDifference(withSut(120), withSut(100)), undefined, 'the same, the other way round');
+    assert.match(speedDifference(withSut(121), withSut(100)) ?? '', /took 121 ms vs 100 ms .* \(-17%\)/);
+    assert.equal(speedDifference(withSut(100), withSut(150, 'shared')), undefined, 'pinned against unpinned');
+    assert.equal(speedDifference(withSut(100), withSut(150, undefined, 'another probe')), undefined);
+    const before = syntheticRun();
+    assert.equal(before.machineSpeed, undefined);
+    assert.equal(speedDifference(before, withSut(150)), undefined, 'a run from before the probe');
   });
 
   test('storebench report regenerates from run.json alone and fails clearly without one', async () => {
