@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DiskSyncProbe } from '../load/disk-probe.ts';
 import type { MachineSpeedReading, SpeedOnCpus } from '../results/types.ts';
+import { lowerMedian } from '../stats/index.ts';
 
 const run = promisify(execFile);
 
@@ -65,13 +66,12 @@ export async function timeFixedWork(
     );
   }
   const { ms, checksum } = JSON.parse(stdout) as { ms: number[]; checksum: number };
-  const sorted = [...ms].sort((a, b) => a - b);
   return {
     cpus: cpus ?? 'any',
-    medianMs: sorted[Math.floor((sorted.length - 1) / 2)]!,
-    minMs: sorted[0]!,
-    maxMs: sorted[sorted.length - 1]!,
-    reps: sorted.length,
+    medianMs: lowerMedian(ms),
+    minMs: Math.min(...ms),
+    maxMs: Math.max(...ms),
+    reps: ms.length,
     checksum,
   };
 }

@@ -203,7 +203,7 @@ function likeForLike(a: ReportRun, b: ReportRun): string[] {
 /**
  * Two readings of the speed probe further apart than this fraction (slower over faster) say the machines
  * ran at different speeds. The probe's own spread: its median on the system under test's CPU took
- * 100.6-110.5 ms in six readings within one hour on one machine (ninth round), 10%.
+ * 100.6-110.5 ms in the eight readings of about an hour on one machine (ninth round), 10%.
  */
 const SPEED_TOLERANCE = 0.2;
 
