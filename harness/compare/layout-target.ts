@@ -25,17 +25,23 @@ export class LayoutUnavailableError extends Error {
   override readonly name = 'LayoutUnavailableError';
 }
 
-/** A database server the layout talks to, and how to stop and continue it between trials. */
+/** A database server the layout talks to, and how to stop, continue and restart it between trials. */
 export interface LayoutDatabase {
   url: string;
-  /** Root pid of the server when it runs on this machine: sampled as the database. */
-  pid?: number;
-  /** Root pids of every member of a cluster (else `pid` alone): sampled, paused and continued together. */
-  pids?: number[];
+  /**
+   * Root pids of every member running on this machine now (none for a server elsewhere): sampled as the
+   * database, paused and continued together. Read again after a restart.
+   */
+  pids(): number[];
   /** The run started it: it may be stopped (SIGSTOP) between trials. */
   pausable?: boolean;
-  /** What the harness watches of the server during steps (JVM GC pauses, PostgreSQL wait events). */
+  /** What the harness watches of the server during steps (JVM GC pauses, PostgreSQL wait events); a restart replaces it. */
   observer?: DatabaseObserver;
+  /**
+   * A new process of the database on its data, before every trial (`databasePerTrial: restart`, a single
+   * server the run started); resolves to the seconds it took. Absent: one process serves every trial.
+   */
+  restart?(): Promise<number>;
 }
 
 export interface LayoutContext {
@@ -83,9 +89,10 @@ export interface LayoutContext {
  * first time; a difference throws VerifyMismatchError and stops the run), records the data sets and
  * runs an unrecorded warm-up pass for the JIT of the API and of the database. With `apiPerTrial:
  * fresh` (the default) it is closed after every trial and opened again for the next, so every trial
- * measures new API processes on the same database; with `reuse` it pauses (SIGSTOP) the API processes
- * and the database between trials and continues them. Closing stops the processes and leaves the
- * database paused for the next layout or trial.
+ * measures new API processes; with `reuse` it pauses (SIGSTOP) the API processes and the database
+ * between trials and continues them. With `databasePerTrial: restart` (the default) every opening first
+ * restarts the database server on its data, so every trial also measures a new database process, warmed
+ * up again. Closing stops the processes and leaves the database paused for the next layout or trial.
  */
 export function layoutTarget(ctx: LayoutContext): LoadTarget {
   const { plan, topology, label } = ctx;
@@ -103,17 +110,18 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
       seedWorkloads: { workloads: plan.workloads, scale: settings.scale, datasetSeed: settings.datasetSeed },
     }),
   };
-  const dbPid = ctx.database?.pid;
-  const dbPids = ctx.database?.pids ?? (dbPid !== undefined ? [dbPid] : []);
-  const dbRoots = ctx.database?.pausable ? dbPids : [];
+  const dbPids = (): number[] => ctx.database?.pids() ?? [];
+  const dbRoots = (): number[] => (ctx.database?.pausable ? dbPids() : []);
   return {
     label,
     workloads,
     freshPerTrial: scenario.apiPerTrial === 'fresh',
     ...(ctx.cost && { scenario: ctx.cost }),
     open: async (again = false): Promise<OpenTarget> => {
-      signalGroups(dbRoots, 'SIGCONT');
+      signalGroups(dbRoots(), 'SIGCONT');
       await ctx.hosts?.activate();
+      // Before the API starts, so the API connects to the new process.
+      const restarted = ctx.database?.restart ? await restartDatabase(ctx, ctx.database.restart) : false;
       // A cached layout starts cold: no values left by another backend or an earlier layout.
       if (topology.cache && ctx.redisUrl) await clearCache(ctx.redisUrl);
       let api: RunningTopology;
@@ -130,14 +138,16 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
         // Its answers were checked when it first opened; the database holds the same data sets since.
         if (!again && ctx.copyOf) recordDatasets(ctx, workloads);
         else if (!again) await verifyLayout(ctx, workloads, api);
-        // The database's JIT is warmed once (it stays up between trials), not again for a copy of the layout.
-        const jvm = !again && !ctx.copyOf && plan.scenario.jitWarmupMaxS > 0 ? jitCompilerNs(dbPids) : null;
+        // The database's JIT is warmed on every new process of it; one that stays up between trials is warmed
+        // once, not again for a copy of the layout.
+        const warmJit = restarted || (!again && !ctx.copyOf);
+        const jvm = warmJit && plan.scenario.jitWarmupMaxS > 0 ? jitCompilerNs(dbPids()) : null;
         const startedMs = performance.now();
         await warmUp(ctx, ctx.warmWorkloads ?? workloads, api.url, !again);
-        if (jvm !== null) await warmUntilCompiled(ctx, api.url, dbPids, jvm, performance.now() - startedMs);
+        if (jvm !== null) await warmUntilCompiled(ctx, api.url, dbPids(), jvm, performance.now() - startedMs);
       } catch (error) {
         await api.stop();
-        signalGroups(dbRoots, 'SIGSTOP');
+        signalGroups(dbRoots(), 'SIGSTOP');
         throw error;
       }
       const observer = ctx.database?.observer;
@@ -145,17 +155,17 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
       return {
         url: api.url,
         serverPids: () => api.rootPids(),
-        ...(dbPids.length > 0 && { databasePids: () => dbPids }),
+        ...(dbPids().length > 0 && { databasePids: dbPids }),
         observe: async (window) => {
           const db = (await observer?.observe(window)) ?? {};
           return { ...db, pauses: { ...db.pauses, api: api.pauses(window.fromMs, window.toMs) } };
         },
         pause: async () => {
           observer?.stop();
-          signalGroups([...api.rootPids(), ...dbRoots], 'SIGSTOP');
+          signalGroups([...api.rootPids(), ...dbRoots()], 'SIGSTOP');
         },
         resume: async () => {
-          signalGroups([...dbRoots, ...api.rootPids()], 'SIGCONT');
+          signalGroups([...dbRoots(), ...api.rootPids()], 'SIGCONT');
           await ctx.hosts?.activate();
           await observer?.start();
         },
@@ -163,7 +173,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
           observer?.stop();
           signalGroups(api.rootPids(), 'SIGCONT'); // a stopped process would not hear SIGTERM
           await api.stop();
-          signalGroups(dbRoots, 'SIGSTOP');
+          signalGroups(dbRoots(), 'SIGSTOP');
         },
       };
     },
@@ -179,6 +189,23 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
       url: `http://127.0.0.1:${port}`,
     }),
   };
+}
+
+/**
+ * The database restarted for a trial, logged and recorded as a preparation action; a database that does not
+ * come back makes the layout unavailable (its backend is skipped with the reason).
+ */
+async function restartDatabase(ctx: LayoutContext, restart: () => Promise<number>): Promise<true> {
+  let seconds: number;
+  try {
+    seconds = await restart();
+  } catch (error) {
+    throw new LayoutUnavailableError(`the database did not restart for a trial: ${firstLine(error)}`);
+  }
+  const action = `restarted the database server on its data: a new process for this trial, answering after ${seconds} s`;
+  ctx.log(`compare: ${ctx.label}: ${action}`);
+  (ctx.result.preparation ??= []).push({ backend: ctx.label, actions: [action], seconds });
+  return true;
 }
 
 /** Same answers as the reference, workload by workload; then the layout's data sets go into the result. */

@@ -258,7 +258,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
       log,
       runPids: () => [
         ...ownedPids(),
-        ...prepared.flatMap((p) => p.database?.pids ?? []),
+        ...prepared.flatMap((p) => p.database?.pids() ?? []),
         ...(network?.network.relayPid() !== undefined ? [network.network.relayPid()!] : []),
       ],
       ...(plan.profileWorkload && { profileWorkload: plan.profileWorkload }),
@@ -370,19 +370,45 @@ async function prepareBackend(
   // GC pauses or wait events of the first member (node1, the primary): the one every layout talks to first.
   const watched = cluster.watchedEndpoint();
   const observer = watched ? databaseObserver(watched) : undefined;
-  return {
-    backend,
-    layout,
-    cluster,
-    database: {
-      url,
-      ...(pids[0] !== undefined && { pid: pids[0] }),
-      pids,
-      pausable: owned,
-      ...(observer && { observer }),
-    },
-    seeded: db.datasets,
+  const database: LayoutDatabase = {
+    url,
+    pids: () => cluster.pids(),
+    pausable: owned,
+    ...(observer && { observer }),
   };
+  if (owned && plan.scenario.databasePerTrial === 'restart') {
+    const { restartServer } = cluster;
+    if (restartServer) database.restart = () => restartDatabase(database, cluster, restartServer, placement);
+    else {
+      result.notes.push(
+        `${name}: kept one process for the whole run (--database-per-trial restart restarts single servers only)`,
+      );
+    }
+  }
+  return { backend, layout, cluster, database, seeded: db.datasets };
+}
+
+/**
+ * A new process of a paused database for the next trial: its observer closed (a PostgreSQL connection
+ * would outlive the server), a clean shutdown, a start on the system under test's CPUs on the same data
+ * dir and port, pinned there, and an observer of the new process (a new GC log). Resolves to seconds taken.
+ */
+async function restartDatabase(
+  database: LayoutDatabase,
+  cluster: RunningCluster,
+  restartServer: () => Promise<{ readyMs: number }>,
+  placement: Placement,
+): Promise<number> {
+  const started = performance.now();
+  await database.observer?.close();
+  signalGroups(cluster.pids(), 'SIGCONT'); // a stopped process would not hear SIGTERM
+  await startingOnSystemUnderTest(placement, restartServer);
+  if (placement.mode === 'pinned') pinTrees(cluster.pids(), placement.systemUnderTest);
+  const watched = cluster.watchedEndpoint();
+  const observer = watched ? databaseObserver(watched) : undefined;
+  if (observer) database.observer = observer;
+  else delete database.observer;
+  return Math.round((performance.now() - started) / 100) / 10;
 }
 
 function provisionOptions(plan: ComparePlan) {

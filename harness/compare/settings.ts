@@ -278,6 +278,8 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       jitWarmupMaxS: record.jitWarmupMaxS ?? 0,
       // A run recorded before the choice existed reused its API processes.
       apiPerTrial: record.apiPerTrial ?? 'reuse',
+      // A run recorded before the choice existed kept one database process.
+      databasePerTrial: record.databasePerTrial ?? 'keep',
       ...(record.interferenceLimitPercent !== undefined && {
         interferenceLimitPercent: record.interferenceLimitPercent,
       }),

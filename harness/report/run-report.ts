@@ -408,9 +408,13 @@ function trialCount(run: ReportRun): string {
 
 function apiPerTrialText(run: ReportRun): string {
   if ((run.scenario.trials ?? 1) < 2) return '';
+  const database =
+    run.scenario.databasePerTrial === 'restart'
+      ? ' Every trial also measured a new process of each database server the run started (restarted on the same data and warmed up again), so the trials sample how much one database process differs from the next.'
+      : ' Every database kept one process for all trials (paused in between): the spread from one database process to the next is not in the trials.';
   return run.scenario.apiPerTrial === 'fresh'
-    ? 'Every trial started new API processes (on the same database), so the trials also sample how much one API process differs from the next.'
-    : 'All trials of a backend measured the same API processes (paused in between): the spread from one API process to the next is not in the trials, only in the A/A twin.';
+    ? `Every trial started new API processes, so the trials also sample how much one API process differs from the next.${database}`
+    : `All trials of a backend measured the same API processes (paused in between): the spread from one API process to the next is not in the trials, only in the A/A twin.${database}`;
 }
 
 /**

@@ -368,6 +368,8 @@ export interface ScenarioRecord {
   jitWarmupMaxS?: number;
   /** New API processes for every trial, or one set paused between trials (absent: runs before it existed, `reuse`). */
   apiPerTrial?: 'fresh' | 'reuse';
+  /** A database server the run started was restarted before every trial, or kept up (absent: runs before it, `keep`). */
+  databasePerTrial?: 'restart' | 'keep';
   /** CPU (% of one core) processes outside the run may take during a step before it is invalid. */
   interferenceLimitPercent?: number;
   profile: 'none' | 'doctor' | 'flame';

@@ -28,6 +28,7 @@ export const SCENARIO_FLAG_OPTIONS = {
   'search-start': { type: 'string' },
   'target-warmup': { type: 'string' },
   'api-per-trial': { type: 'string' },
+  'database-per-trial': { type: 'string' },
   'jit-warmup': { type: 'string' },
   'end-missed': { type: 'string' },
 } as const;
@@ -60,7 +61,10 @@ export const SCENARIO_FLAG_HELP = `  --kind rate|concurrency open model (offered
                           of a core, for at most S seconds (default 180; 0 = off)
   --api-per-trial fresh|reuse
                           compare: new API processes for every trial (default fresh), or one set paused
-                          between trials`;
+                          between trials
+  --database-per-trial restart|keep
+                          compare: a database server the run started is restarted on its data before every
+                          trial (default restart), or kept up (paused between trials)`;
 
 type FlagValues = Partial<Record<keyof typeof SCENARIO_FLAG_OPTIONS, string | string[] | undefined>>;
 
@@ -98,6 +102,7 @@ export function scenarioOverrides(values: FlagValues): Record<string, unknown> {
   set('jit-warmup', 'jitWarmupMaxS');
   set('end-missed', 'endMissedStepsAfterS');
   set('api-per-trial', 'apiPerTrial', (v) => v);
+  set('database-per-trial', 'databasePerTrial', (v) => v);
   const maxIds = values['max-id'];
   if (Array.isArray(maxIds) && maxIds.length > 0) {
     o.maxIds = Object.fromEntries(

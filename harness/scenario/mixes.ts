@@ -48,6 +48,7 @@ export function scenarioRecord(scenario: Scenario): ScenarioRecord {
     targetWarmupS: scenario.targetWarmupS,
     jitWarmupMaxS: scenario.jitWarmupMaxS,
     apiPerTrial: scenario.apiPerTrial,
+    databasePerTrial: scenario.databasePerTrial,
     interferenceLimitPercent: scenario.interferenceLimitPercent,
     profile: scenario.profile,
     mixes: scenario.workloads.map((w) => mixRecord(mixFor(w, scenario))),

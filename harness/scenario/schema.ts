@@ -55,8 +55,8 @@ export const scenarioSchema = z
     /** An unmeasured pass over every workload when a target first starts (JIT of the API and the database, caches), in seconds per workload. */
     targetWarmupS: z.number().min(0).max(600).default(3),
     /**
-     * A database whose server is a JVM (Cassandra, the MongoDB-wire stand-in) is warmed up further the first
-     * time, pass after pass, until its JIT compiler threads use under 5% of a core, for at most this many
+     * A database whose server is a JVM (Cassandra, the MongoDB-wire stand-in) is warmed up further each time
+     * a new process of it is first measured (every trial with `databasePerTrial: restart`), pass after pass, until its JIT compiler threads use under 5% of a core, for at most this many
      * seconds (0: no such warm-up). Its compiler otherwise keeps taking 10-30% of the core the database shares
      * with the API through the first trials, and the first trial comes out lower than the later ones.
      */
@@ -64,9 +64,17 @@ export const scenarioSchema = z
     /**
      * Targets that start their own API processes (compare): `fresh` starts new ones for every trial (each
      * trial then samples the process-to-process spread: heap layout, JIT, when garbage collections fall),
-     * `reuse` keeps one set paused between trials. The database stays up either way.
+     * `reuse` keeps one set paused between trials.
      */
     apiPerTrial: z.enum(['fresh', 'reuse']).default('fresh'),
+    /**
+     * Databases a compare started itself as a single server: `restart` shuts the server down cleanly and
+     * starts it again on its data before every trial of every target (each trial then samples the spread
+     * from one database process to the next: a JVM's JIT and heap, caches; the JIT warm-up runs again),
+     * `keep` leaves one process up for the whole run, paused between trials. Measured here, the trials of
+     * a run that shared one Cassandra process agreed with each other more than with another run's.
+     */
+    databasePerTrial: z.enum(['restart', 'keep']).default('restart'),
     /** CPU (% of one core) processes outside the run may take during a step before it is invalid and repeated. */
     interferenceLimitPercent: z.number().min(0).max(10_000).default(10),
     /**

@@ -72,6 +72,17 @@ export async function startSingleServer(
     afterMemberLost: async () => null,
     beforeHeal: async () => null,
     settle: async () => undefined,
+    ...(endpoint.provisioner === 'local' &&
+      server.halt &&
+      server.restart && {
+        restartServer: async () => {
+          await server.halt!();
+          pid = undefined;
+          const restarted = await server.restart!();
+          pid = endpoint.pid;
+          return restarted;
+        },
+      }),
     stop: () => set.stop(),
   };
 }

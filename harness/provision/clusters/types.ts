@@ -54,6 +54,12 @@ export interface RunningCluster {
   afterMemberLost(name: string): Promise<string | null>;
   /** What must happen before a cut member's link comes back (fence an old primary); a sentence or null. */
   beforeHeal(name: string): Promise<string | null>;
+  /**
+   * A single server this run started: a clean shutdown, then the same server again on its data dir and
+   * port (a new process: its JIT, heap and caches start over); resolves once it answers. Absent where
+   * that is not possible: a cluster of several members, a server in Docker or one you run.
+   */
+  restartServer?(): Promise<{ readyMs: number }>;
   /** Waits until replicas caught up with everything written so far (after seeding). */
   settle(): Promise<void>;
   /** Stops every member and removes every data directory. */

@@ -212,8 +212,8 @@ async function untilGroupGone(server: ServerProcess): Promise<void> {
 
 /**
  * Starts a native server in its own process group, waits until it answers a real query, and
- * returns it with a `stop()` that kills it and removes its temp dir, and `crash()`/`restart()`
- * (kill -9 of the group, then the same command on the same data dir and port). Unless `detached`,
+ * returns it with a `stop()` that kills it and removes its temp dir, `crash()` (kill -9 of the group) or
+ * `halt()` (a clean shutdown), and `restart()` (the same command on the same data dir and port). Unless `detached`,
  * it is registered so that SIGINT/SIGTERM/exit of this process stops it too.
  */
 export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
@@ -277,9 +277,18 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
     delete endpoint.pid;
   };
 
+  const halt = async (): Promise<void> => {
+    if (!running || stopped) return;
+    const server = running;
+    await terminate(server.pid, spec.kind.stopGraceMs, server.child);
+    running = undefined;
+    owned.pid = undefined;
+    delete endpoint.pid;
+  };
+
   const restart = async (): Promise<{ readyMs: number }> => {
     if (stopped) throw new Error(`${spec.kind.name}: restart() after stop()`);
-    if (running) throw new Error(`${spec.kind.name} is running: crash() it before restart()`);
+    if (running) throw new Error(`${spec.kind.name} is running: crash() or halt() it before restart()`);
     const begun = Date.now();
     const server = await spawnServer(spec);
     running = server;
@@ -300,5 +309,5 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
     return { readyMs: Date.now() - begun };
   };
 
-  return { endpoint, startupMs: endpoint.startupMs ?? 0, resettable: true, stop, crash, restart };
+  return { endpoint, startupMs: endpoint.startupMs ?? 0, resettable: true, stop, crash, halt, restart };
 }
