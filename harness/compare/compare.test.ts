@@ -66,6 +66,7 @@ describe('compare settings', () => {
       profile: original.scenario.profile,
       requestSeed: original.scenario.requestSeed,
       apiPerTrial: original.scenario.apiPerTrial,
+      databasePerTrial: original.scenario.databasePerTrial,
       jitWarmupMaxS: original.scenario.jitWarmupMaxS,
       endMissedStepsAfterS: original.scenario.endMissedStepsAfterS,
       compare: original.settings,
@@ -81,6 +82,10 @@ describe('compare settings', () => {
     assert.equal(original.scenario.endMissedStepsAfterS, 1.5);
     const { endMissedStepsAfterS: ___, ...beforeEndMissed } = record;
     assert.equal(comparePlan(inputFromRecord(beforeEndMissed)).scenario.endMissedStepsAfterS, 0);
+    // One recorded before databases were restarted for every trial kept one database process.
+    assert.equal(original.scenario.databasePerTrial, 'restart');
+    const { databasePerTrial: ____, ...beforeRestarts } = record;
+    assert.equal(comparePlan(inputFromRecord(beforeRestarts)).scenario.databasePerTrial, 'keep');
     assert.deepEqual(again.settings, original.settings);
     assert.deepEqual(again.scenario, original.scenario);
     const overridden = comparePlan(mergeInputs(inputFromRecord(record), { scenario: { stepDurationS: 9 } }));
@@ -181,6 +186,12 @@ describe('compare end to end (real servers)', () => {
           `${backend}: trial 2 measured other API processes than trial 1`,
         );
       }
+      // Servers of your own are never restarted (databasePerTrial restart is for servers the run started).
+      assert.equal(run.scenario.databasePerTrial, 'restart');
+      assert.ok(
+        !run.preparation?.some((p) => p.actions.some((a) => a.startsWith('restarted the database server'))),
+        'no external server restarted',
+      );
       const firstOfTrial = (trial: number) => run.trials!.find((t) => t.trial === trial)!.backend;
       assert.notEqual(firstOfTrial(1), firstOfTrial(2), 'the order of the targets rotates from trial to trial');
       assert.equal(run.calibration?.workload, 'usages');
@@ -315,7 +326,7 @@ describe('compare with a JVM database it starts itself (real server)', () => {
   });
 
   test(
-    'the JVM is warmed up until its JIT compiler goes quiet or the limit passes, and it is recorded',
+    'every trial restarts the JVM on its data and warms it up until its JIT compiler goes quiet or the limit passes',
     { skip, timeout: 300_000 },
     async () => {
       resultsDir = await mkdtemp(join(tmpdir(), 'storebench-jit-'));
@@ -328,7 +339,7 @@ describe('compare with a JVM database it starts itself (real server)', () => {
         calibrate: 'none',
         scenario: {
           method: 'ladder',
-          trials: 1,
+          trials: 2,
           stepValues: [30],
           stepDurationS: 1,
           warmupS: 0.3,
@@ -342,17 +353,35 @@ describe('compare with a JVM database it starts itself (real server)', () => {
       const outcome = await runCompare(plan, (line) => lines.push(line));
       const run = JSON.parse(await readFile(join(outcome.runDir, 'run.json'), 'utf8')) as RunResult;
       assert.equal(run.scenario.jitWarmupMaxS, 12, 'the limit is recorded with the scenario');
-      const jit = run.preparation?.find((p) => p.actions.some((a) => /JIT of the database's JVM/.test(a)));
-      assert.ok(jit, `a JIT warm-up action: ${JSON.stringify(run.preparation)}`);
-      assert.equal(jit.backend, 'mongo');
-      // Either the compiler went quiet, or it ran until the limit (plus the pass that was under way).
-      assert.match(jit.actions[0]!, /compiler threads used (under 5%|\d+% of a core during the warm-up)/);
-      assert.ok(jit.seconds <= 12 + 5, `within the limit and one pass: ${jit.seconds} s`);
+      // Before each trial a new process of the server, on the data seeded once, then a JIT warm-up of it.
+      assert.equal(run.scenario.databasePerTrial, 'restart');
+      const actions = (pattern: RegExp) =>
+        (run.preparation ?? []).filter((p) => p.actions.some((a) => pattern.test(a)));
+      const restarts = actions(/^restarted the database server on its data/);
+      assert.equal(restarts.length, 2, `a restart per trial: ${JSON.stringify(run.preparation)}`);
+      assert.ok(restarts.every((r) => r.backend === 'mongo' && /after shutting down cleanly/.test(r.actions[0]!)));
+      const jits = actions(/JIT of the database's JVM/);
+      assert.equal(jits.length, 2, `a JIT warm-up per new process: ${JSON.stringify(run.preparation)}`);
+      for (const jit of jits) {
+        assert.equal(jit.backend, 'mongo');
+        // Either the compiler went quiet, or it ran until the limit (plus the pass that was under way).
+        assert.match(jit.actions[0]!, /compiler threads used (under 5%|\d+% of a core during the warm-up)/);
+        assert.ok(jit.seconds <= 12 + 5, `within the limit and one pass: ${jit.seconds} s`);
+      }
       assert.ok(
         lines.some((l) => /JIT of the database's JVM/.test(l)),
         'and said on the console',
       );
-      assert.ok(run.steps.length > 0, 'the step ran after it');
+      const databasePids = (trial: number) =>
+        new Set(
+          run.steps
+            .filter((s) => s.trial === trial)
+            .flatMap((s) => s.resources.find((r) => r.role === 'database')?.pids ?? []),
+        );
+      const [one, two] = [databasePids(1), databasePids(2)];
+      assert.ok(one.size > 0 && two.size > 0, 'the database sampled in both trials');
+      assert.ok(![...one].some((pid) => two.has(pid)), 'trial 2 measured another database process than trial 1');
+      assert.equal(run.steps.filter((s) => s.trial === 2).length, 1, 'the step of trial 2 ran on it');
     },
   );
 });

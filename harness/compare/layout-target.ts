@@ -39,9 +39,10 @@ export interface LayoutDatabase {
   observer?: DatabaseObserver;
   /**
    * A new process of the database on its data, before every trial (`databasePerTrial: restart`, a single
-   * server the run started); resolves to the seconds it took. Absent: one process serves every trial.
+   * server the run started); resolves to the seconds it took and whether its shutdown finished within its
+   * grace. Absent: one process serves every trial.
    */
-  restart?(): Promise<number>;
+  restart?(): Promise<{ seconds: number; graceful: boolean }>;
 }
 
 export interface LayoutContext {
@@ -128,6 +129,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
       try {
         api = await startTopology(topology, { ...serve, ...(ctx.redisUrl && { redisUrl: ctx.redisUrl }) });
       } catch (error) {
+        signalGroups(dbRoots(), 'SIGSTOP');
         throw new LayoutUnavailableError(`the API (${topologyLabel(topology)}) did not start: ${firstLine(error)}`);
       }
       const apiRoots = api.rootPids();
@@ -195,14 +197,21 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
  * The database restarted for a trial, logged and recorded as a preparation action; a database that does not
  * come back makes the layout unavailable (its backend is skipped with the reason).
  */
-async function restartDatabase(ctx: LayoutContext, restart: () => Promise<number>): Promise<true> {
-  let seconds: number;
+async function restartDatabase(
+  ctx: LayoutContext,
+  restart: () => Promise<{ seconds: number; graceful: boolean }>,
+): Promise<true> {
+  let restarted: { seconds: number; graceful: boolean };
   try {
-    seconds = await restart();
+    restarted = await restart();
   } catch (error) {
     throw new LayoutUnavailableError(`the database did not restart for a trial: ${firstLine(error)}`);
   }
-  const action = `restarted the database server on its data: a new process for this trial, answering after ${seconds} s`;
+  const { seconds, graceful } = restarted;
+  const shutdown = graceful
+    ? 'after shutting down cleanly'
+    : 'after its shutdown ran past its grace and was killed (it recovered at start-up)';
+  const action = `restarted the database server on its data ${shutdown}: a new process for this trial, answering after ${seconds} s`;
   ctx.log(`compare: ${ctx.label}: ${action}`);
   (ctx.result.preparation ??= []).push({ backend: ctx.label, actions: [action], seconds });
   return true;

@@ -378,12 +378,18 @@ async function prepareBackend(
   };
   if (owned && plan.scenario.databasePerTrial === 'restart') {
     const { restartServer } = cluster;
-    if (restartServer) database.restart = () => restartDatabase(database, cluster, restartServer, placement);
-    else {
-      result.notes.push(
-        `${name}: kept one process for the whole run (--database-per-trial restart restarts single servers only)`,
-      );
-    }
+    // An API kept up (paused) past a restart would hold connections to a process that is gone: the API
+    // processes of `--api-per-trial reuse`, and the one a failure run resumes after every trial.
+    const failureRun = plan.dimensions.fault?.specs.some((s) => cluster.members.some((m) => m.name === s.member));
+    const why = !restartServer
+      ? '--database-per-trial restart restarts single servers only'
+      : plan.scenario.apiPerTrial === 'reuse'
+        ? 'with --api-per-trial reuse its API processes stay connected to it from trial to trial'
+        : failureRun
+          ? 'its failure run (--fault) measures it after the trials, through the API of its last trial'
+          : null;
+    if (why === null) database.restart = () => restartDatabase(database, cluster, restartServer!, placement);
+    else result.notes.push(`${name}: kept its processes for the whole run (${why})`);
   }
   return { backend, layout, cluster, database, seeded: db.datasets };
 }
@@ -391,24 +397,25 @@ async function prepareBackend(
 /**
  * A new process of a paused database for the next trial: its observer closed (a PostgreSQL connection
  * would outlive the server), a clean shutdown, a start on the system under test's CPUs on the same data
- * dir and port, pinned there, and an observer of the new process (a new GC log). Resolves to seconds taken.
+ * dir and port, pinned there, and an observer of the new process (a new GC log). Resolves to the seconds
+ * taken and whether the shutdown finished within its grace.
  */
 async function restartDatabase(
   database: LayoutDatabase,
   cluster: RunningCluster,
-  restartServer: () => Promise<{ readyMs: number }>,
+  restartServer: () => Promise<{ readyMs: number; graceful: boolean }>,
   placement: Placement,
-): Promise<number> {
+): Promise<{ seconds: number; graceful: boolean }> {
   const started = performance.now();
   await database.observer?.close();
   signalGroups(cluster.pids(), 'SIGCONT'); // a stopped process would not hear SIGTERM
-  await startingOnSystemUnderTest(placement, restartServer);
+  const { graceful } = await startingOnSystemUnderTest(placement, restartServer);
   if (placement.mode === 'pinned') pinTrees(cluster.pids(), placement.systemUnderTest);
   const watched = cluster.watchedEndpoint();
   const observer = watched ? databaseObserver(watched) : undefined;
   if (observer) database.observer = observer;
   else delete database.observer;
-  return Math.round((performance.now() - started) / 100) / 10;
+  return { seconds: Math.round((performance.now() - started) / 100) / 10, graceful };
 }
 
 function provisionOptions(plan: ComparePlan) {

@@ -21,6 +21,7 @@ import {
   SERVER_KIND_NAMES,
   type ServerKind,
 } from './index.ts';
+import { startSingleServer } from './clusters/index.ts';
 import { startLocalRedis } from './kinds/redis.ts';
 import { isAlive } from './local/launch.ts';
 
@@ -311,7 +312,7 @@ describe('crash and restart of a local server', () => {
       } finally {
         await again.end();
       }
-      await assert.rejects(server.restart!(), /is running: crash\(\) it before restart\(\)/);
+      await assert.rejects(server.restart!(), /is running: crash\(\) or halt\(\) it before restart\(\)/);
     } finally {
       await server.stop();
     }
@@ -319,4 +320,45 @@ describe('crash and restart of a local server', () => {
     assert.equal(existsSync(dataDir!), false, 'stop() removes the dir');
     assert.equal(ownedCount(), 0);
   });
+
+  test(
+    'restartServer() of a single server: a clean shutdown, then a new process on the same data and URL',
+    { skip },
+    async () => {
+      // What a compare does before every trial (databasePerTrial: restart).
+      const cluster = await startSingleServer('postgres', { mode: 'local' });
+      const endpoint = cluster.watchedEndpoint()!;
+      try {
+        const [firstPid] = cluster.pids();
+        const client = new pg.Client({ connectionString: cluster.url });
+        await client.connect();
+        await client.query('CREATE TABLE t (id int PRIMARY KEY)');
+        await client.query('INSERT INTO t SELECT generate_series(1, 100)');
+        await client.end();
+        const logBefore = readFileSync(endpoint.logFile!, 'utf8').length;
+
+        const { readyMs, graceful } = await cluster.restartServer!();
+        assert.ok(readyMs > 0);
+        assert.equal(graceful, true, 'it shut down within its grace');
+        assert.equal(isAlive(firstPid!), false, 'the first process is gone');
+        const [secondPid] = cluster.pids();
+        assert.ok(secondPid !== undefined && secondPid !== firstPid && isAlive(secondPid), 'a new process runs');
+        // PostgreSQL says at start-up how the last one ended: a clean shutdown, not a crash to recover from.
+        const log = readFileSync(endpoint.logFile!, 'utf8').slice(logBefore);
+        assert.match(log, /database system is shut down/);
+        assert.match(log, /database system was shut down at/);
+        assert.doesNotMatch(log, /database system was interrupted|not properly shut down/);
+        const again = new pg.Client({ connectionString: cluster.url });
+        await again.connect();
+        try {
+          assert.equal((await again.query('SELECT count(*)::int AS n FROM t')).rows[0]?.n, 100);
+        } finally {
+          await again.end();
+        }
+      } finally {
+        await cluster.stop();
+      }
+      assert.equal(ownedCount(), 0);
+    },
+  );
 });

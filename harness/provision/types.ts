@@ -39,9 +39,10 @@ export interface ProvisionedServer {
   crash?(): Promise<void>;
   /**
    * Local servers only: a clean shutdown (SIGTERM, then the kind's grace before SIGKILL) that keeps its data
-   * dir and port for `restart()`, as an operator's restart would. Resolves once the processes are gone.
+   * dir and port for `restart()`, as an operator's restart would. Resolves once the processes are gone:
+   * `graceful` false when the shutdown ran past the grace and was killed (the next start then recovers).
    */
-  halt?(): Promise<void>;
+  halt?(): Promise<{ graceful: boolean }>;
   /**
    * Local servers only, after `crash()` or `halt()`: the same server again on the same data dir and port (so clients
    * keep their URL), through its own recovery; resolves once it answers a real query, with how long that took.

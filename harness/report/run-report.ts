@@ -408,10 +408,19 @@ function trialCount(run: ReportRun): string {
 
 function apiPerTrialText(run: ReportRun): string {
   if ((run.scenario.trials ?? 1) < 2) return '';
+  // What was done, not what was asked for: servers of your own and clusters are never restarted.
+  const restarted = new Set(
+    (run.preparation ?? [])
+      .filter((p) => p.actions.some((a) => a.startsWith('restarted the database server')))
+      .map((p) => p.backend),
+  );
+  const databases = Object.keys(run.environment.serverVersions).some((k) => k !== 'storebench');
   const database =
-    run.scenario.databasePerTrial === 'restart'
-      ? ' Every trial also measured a new process of each database server the run started (restarted on the same data and warmed up again), so the trials sample how much one database process differs from the next.'
-      : ' Every database kept one process for all trials (paused in between): the spread from one database process to the next is not in the trials.';
+    restarted.size > 0
+      ? ` Before every trial, the database server of ${[...restarted].join(', ')} was restarted on the same data and warmed up again, so those trials also sample how much one database process differs from the next.`
+      : databases
+        ? ' Every database kept one process for all trials (paused in between): the spread from one database process to the next is not in the trials.'
+        : '';
   return run.scenario.apiPerTrial === 'fresh'
     ? `Every trial started new API processes, so the trials also sample how much one API process differs from the next.${database}`
     : `All trials of a backend measured the same API processes (paused in between): the spread from one API process to the next is not in the trials, only in the A/A twin.${database}`;

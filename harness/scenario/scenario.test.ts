@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadScenarioFile, mixFor, parseScenario, scenarioRecord, ScenarioError } from './index.ts';
+import { loadScenarioFile, mixFor, parseScenario, scenarioOverrides, scenarioRecord, ScenarioError } from './index.ts';
 
 test('an empty scenario gets every default', () => {
   const s = parseScenario({});
@@ -11,6 +11,17 @@ test('an empty scenario gets every default', () => {
   assert.deepEqual(s.stepValues, [250, 500, 1000, 2000, 4000, 8000]);
   assert.deepEqual(s.slo, { p99Ms: 50, maxErrorRate: 0.01, minAchievedRatio: 0.95 });
   assert.equal(parseScenario({ stepKind: 'concurrency' }).stepValues[0], 16);
+});
+
+test('every trial gets new API processes and a new database process unless told otherwise', () => {
+  const s = parseScenario({});
+  assert.equal(s.apiPerTrial, 'fresh');
+  assert.equal(s.databasePerTrial, 'restart');
+  assert.equal(scenarioRecord(s).databasePerTrial, 'restart');
+  const kept = parseScenario(scenarioOverrides({ 'database-per-trial': 'keep', 'api-per-trial': 'reuse' }));
+  assert.equal(kept.databasePerTrial, 'keep');
+  assert.equal(kept.apiPerTrial, 'reuse');
+  assert.throws(() => parseScenario(scenarioOverrides({ 'database-per-trial': 'sometimes' })), /databasePerTrial/);
 });
 
 test('invalid scenarios are rejected with the path of each problem', () => {

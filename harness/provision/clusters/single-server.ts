@@ -76,11 +76,11 @@ export async function startSingleServer(
       server.halt &&
       server.restart && {
         restartServer: async () => {
-          await server.halt!();
+          const { graceful } = await server.halt!();
           pid = undefined;
-          const restarted = await server.restart!();
+          const { readyMs } = await server.restart!();
           pid = endpoint.pid;
-          return restarted;
+          return { readyMs, graceful };
         },
       }),
     stop: () => set.stop(),

@@ -56,10 +56,11 @@ export interface RunningCluster {
   beforeHeal(name: string): Promise<string | null>;
   /**
    * A single server this run started: a clean shutdown, then the same server again on its data dir and
-   * port (a new process: its JIT, heap and caches start over); resolves once it answers. Absent where
-   * that is not possible: a cluster of several members, a server in Docker or one you run.
+   * port (a new process: its JIT, heap and caches start over); resolves once it answers, with whether the
+   * shutdown finished within its grace. Absent where that is not possible: a cluster of several members,
+   * a server in Docker or one you run.
    */
-  restartServer?(): Promise<{ readyMs: number }>;
+  restartServer?(): Promise<{ readyMs: number; graceful: boolean }>;
   /** Waits until replicas caught up with everything written so far (after seeding). */
   settle(): Promise<void>;
   /** Stops every member and removes every data directory. */

@@ -106,16 +106,17 @@ export function listenerOwnedBy(pid: number, port: number): boolean {
 }
 
 /** SIGTERM the process group, wait up to `graceMs`, then SIGKILL; resolves when it is gone. */
-export async function terminate(pid: number, graceMs: number, child?: ChildProcess): Promise<void> {
+export async function terminate(pid: number, graceMs: number, child?: ChildProcess): Promise<'exited' | 'killed'> {
   const gone = (): boolean => (child ? child.exitCode !== null || child.signalCode !== null : !isAlive(pid));
-  if (gone()) return;
+  if (gone()) return 'exited';
   killGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (!gone() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (gone()) return;
+  if (gone()) return 'exited';
   killGroup(pid, 'SIGKILL');
   const hardDeadline = Date.now() + 5_000;
   while (!gone() && Date.now() < hardDeadline) await new Promise((r) => setTimeout(r, 50));
+  return 'killed';
 }
 
 /**
@@ -277,13 +278,15 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
     delete endpoint.pid;
   };
 
-  const halt = async (): Promise<void> => {
-    if (!running || stopped) return;
+  const halt = async (): Promise<{ graceful: boolean }> => {
+    if (!running || stopped) return { graceful: true };
     const server = running;
-    await terminate(server.pid, spec.kind.stopGraceMs, server.child);
+    const ended = await terminate(server.pid, spec.kind.stopGraceMs, server.child);
+    await untilGroupGone(server);
     running = undefined;
     owned.pid = undefined;
     delete endpoint.pid;
+    return { graceful: ended === 'exited' };
   };
 
   const restart = async (): Promise<{ readyMs: number }> => {
