@@ -415,9 +415,14 @@ function apiPerTrialText(run: ReportRun): string {
       .map((p) => p.backend),
   );
   const databases = Object.keys(run.environment.serverVersions).some((k) => k !== 'storebench');
+  const names = [...restarted];
+  const which =
+    names.length === 1
+      ? `the database server of ${names[0]} was`
+      : `the database servers of ${names.slice(0, -1).join(', ')} and ${names.at(-1)} were`;
   const database =
     restarted.size > 0
-      ? ` Before every trial, the database server of ${[...restarted].join(', ')} was restarted on the same data and warmed up again, so those trials also sample how much one database process differs from the next.`
+      ? ` Before every trial, ${which} restarted on the same data and warmed up again, so those trials also sample how much one database process differs from the next.`
       : databases
         ? ' Every database kept one process for all trials (paused in between): the spread from one database process to the next is not in the trials.'
         : '';
