@@ -122,7 +122,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
       signalGroups(dbRoots(), 'SIGCONT');
       await ctx.hosts?.activate();
       // Before the API starts, so the API connects to the new process.
-      const restarted = ctx.database?.restart ? await restartDatabase(ctx, ctx.database.restart) : false;
+      const restarted = ctx.database?.restart ? await restartForTrial(ctx, ctx.database.restart) : false;
       // A cached layout starts cold: no values left by another backend or an earlier layout.
       if (topology.cache && ctx.redisUrl) await clearCache(ctx.redisUrl);
       let api: RunningTopology;
@@ -197,7 +197,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
  * The database restarted for a trial, logged and recorded as a preparation action; a database that does not
  * come back makes the layout unavailable (its backend is skipped with the reason).
  */
-async function restartDatabase(
+async function restartForTrial(
   ctx: LayoutContext,
   restart: () => Promise<{ seconds: number; graceful: boolean }>,
 ): Promise<true> {

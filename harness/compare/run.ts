@@ -17,7 +17,13 @@ import { newRunResult, writeRun, type MachineSpeedReading, type RunResult } from
 import { runScenario, type LoadTarget } from '../runner/index.ts';
 import { scenarioRecord } from '../scenario/index.ts';
 import type { ServerKind } from '../provision/index.ts';
-import { databaseObserver, describeSpeedReading, probeMachineSpeed, SPEED_PROBE } from '../observe/index.ts';
+import {
+  databaseObserver,
+  describeSpeedReading,
+  probeMachineSpeed,
+  SPEED_PROBE,
+  type DatabaseObserver,
+} from '../observe/index.ts';
 import { memoryLayoutProblem, topologyLabel } from '../topology/index.ts';
 import { VerifyMismatchError, type VerifyReport } from '../verify/index.ts';
 import { calibrationRecord, costLabel, knownCost, twinLabel } from './calibration.ts';
@@ -367,9 +373,7 @@ async function prepareBackend(
         (pids.length === 0 ? '; with no pid known here, any CPU it uses on this machine counts as interference' : ''),
     );
   }
-  // GC pauses or wait events of the first member (node1, the primary): the one every layout talks to first.
-  const watched = cluster.watchedEndpoint();
-  const observer = watched ? databaseObserver(watched) : undefined;
+  const observer = observerOf(cluster);
   const database: LayoutDatabase = {
     url,
     pids: () => cluster.pids(),
@@ -394,6 +398,12 @@ async function prepareBackend(
   return { backend, layout, cluster, database, seeded: db.datasets };
 }
 
+/** GC pauses or wait events of the first member (node1, the primary): the one every layout talks to first. */
+function observerOf(cluster: RunningCluster): DatabaseObserver | undefined {
+  const watched = cluster.watchedEndpoint();
+  return watched ? databaseObserver(watched) : undefined;
+}
+
 /**
  * A new process of a paused database for the next trial: its observer closed (a PostgreSQL connection
  * would outlive the server), a clean shutdown, a start on the system under test's CPUs on the same data
@@ -411,8 +421,7 @@ async function restartDatabase(
   signalGroups(cluster.pids(), 'SIGCONT'); // a stopped process would not hear SIGTERM
   const { graceful } = await startingOnSystemUnderTest(placement, restartServer);
   if (placement.mode === 'pinned') pinTrees(cluster.pids(), placement.systemUnderTest);
-  const watched = cluster.watchedEndpoint();
-  const observer = watched ? databaseObserver(watched) : undefined;
+  const observer = observerOf(cluster);
   if (observer) database.observer = observer;
   else delete database.observer;
   return { seconds: Math.round((performance.now() - started) / 100) / 10, graceful };

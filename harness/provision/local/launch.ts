@@ -268,26 +268,27 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
   };
   release(running);
 
-  const crash = async (): Promise<void> => {
-    if (!running || stopped) return;
-    const server = running;
-    killGroup(server.pid, 'SIGKILL');
-    await untilGroupGone(server);
+  /** No process of it runs any more: its data dir and port stay for `restart()`. */
+  const forgetProcess = (): void => {
     running = undefined;
     owned.pid = undefined;
     delete endpoint.pid;
   };
-
-  const halt = async (): Promise<{ graceful: boolean }> => {
+  /** Ends the running process (kill -9, or SIGTERM with the kind's grace) and waits until its whole group is gone. */
+  const end = async (how: 'kill' | 'terminate'): Promise<{ graceful: boolean }> => {
     if (!running || stopped) return { graceful: true };
     const server = running;
-    const ended = await terminate(server.pid, spec.kind.stopGraceMs, server.child);
+    let ended: 'exited' | 'killed' = 'killed';
+    if (how === 'kill') killGroup(server.pid, 'SIGKILL');
+    else ended = await terminate(server.pid, spec.kind.stopGraceMs, server.child);
     await untilGroupGone(server);
-    running = undefined;
-    owned.pid = undefined;
-    delete endpoint.pid;
+    forgetProcess();
     return { graceful: ended === 'exited' };
   };
+  const crash = async (): Promise<void> => {
+    await end('kill');
+  };
+  const halt = (): Promise<{ graceful: boolean }> => end('terminate');
 
   const restart = async (): Promise<{ readyMs: number }> => {
     if (stopped) throw new Error(`${spec.kind.name}: restart() after stop()`);
@@ -303,9 +304,7 @@ export async function launch(spec: LaunchSpec): Promise<ProvisionedServer> {
     } catch (error) {
       // The data dir stays for a look at what went wrong; stop() removes it.
       await terminate(server.pid, spec.kind.stopGraceMs, server.child);
-      running = undefined;
-      owned.pid = undefined;
-      delete endpoint.pid;
+      forgetProcess();
       throw startFailure(spec, error);
     }
     release(server);
