@@ -283,6 +283,9 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       ...(record.interferenceLimitPercent !== undefined && {
         interferenceLimitPercent: record.interferenceLimitPercent,
       }),
+      // A run recorded before the choice existed drew no phase. The seed is not carried: a run again draws
+      // phases of its own (`--phase-seed` replays a recorded one).
+      phaseShiftMaxS: record.phaseShiftMaxS ?? 0,
       profile: record.profile,
       ...(record.connections !== undefined && { connections: record.connections }),
       ...((record.requestSeed ?? record.seed) !== undefined && { requestSeed: record.requestSeed ?? record.seed }),

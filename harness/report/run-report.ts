@@ -431,6 +431,15 @@ function apiPerTrialText(run: ReportRun): string {
     : `All trials of a backend measured the same API processes (paused in between): the spread from one API process to the next is not in the trials, only in the A/A twin.${database}`;
 }
 
+/** What the trials ran before their first step to draw their GC phase; nothing when no trial shifted it. */
+function phaseShiftText(run: ReportRun): string {
+  const shifts = (run.trials ?? []).flatMap((t) => (t.phaseShift ? [t.phaseShift.seconds] : []));
+  if (shifts.length === 0) return '';
+  const sorted = [...shifts].sort((a, b) => a - b);
+  const seed = run.scenario.phaseSeed === undefined ? '' : `, phase seed ${run.scenario.phaseSeed}`;
+  return ` Before its first step every trial ran unmeasured load at its start rate for a random time, up to about one major garbage-collection period of its API (at most ${run.scenario.phaseShiftMaxS ?? 0} s; here ${sorted[0]}-${sorted.at(-1)} s, median ${sorted[Math.floor((sorted.length - 1) / 2)]} s${seed}), so the trials do not meet their collections at the same steps.`;
+}
+
 /**
  * The disk during the steps that had a database: the probe's small durable writes (4 KiB + fdatasync
  * every 100 ms), their median over the steps' medians, the slowest, and the steps with a sync long
@@ -490,7 +499,7 @@ function reproducibilityBlocks(run: ReportRun, workloads: WorkloadReport[]): Blo
     items: [
       [
         { text: 'Trials: ', strong: true },
-        `${trialCount(run)}; the order of the backends rotates from trial to trial, so slow drift of the machine hits all of them alike. ${apiPerTrialText(run)}`,
+        `${trialCount(run)}; the order of the backends rotates from trial to trial, so slow drift of the machine hits all of them alike. ${apiPerTrialText(run)}${phaseShiftText(run)}`,
       ],
       [{ text: 'Headline figures: ', strong: true }, `${INTERVAL_METHOD}.`],
       ...rerunItems(workloads),

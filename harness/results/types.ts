@@ -198,6 +198,8 @@ export interface TrialRecord {
   unfinished?: boolean;
   /** The step that stayed invalid and ended the search, with its reasons. */
   invalid?: string;
+  /** Unmeasured load before the first step (its GC phase): offered rate, seconds run, and the span it was drawn from. */
+  phaseShift?: { rps: number; seconds: number; spanS: number };
 }
 
 /**
@@ -372,6 +374,10 @@ export interface ScenarioRecord {
   databasePerTrial?: 'restart' | 'keep';
   /** CPU (% of one core) processes outside the run may take during a step before it is invalid. */
   interferenceLimitPercent?: number;
+  /** Most seconds of unmeasured load before a trial's first step, to draw its GC phase (absent: runs before it, none). */
+  phaseShiftMaxS?: number;
+  /** Seed the phase shifts were drawn from (drawn for the run unless given). */
+  phaseSeed?: number;
   profile: 'none' | 'doctor' | 'flame';
   /** Mixes used, one per workload. */
   mixes: MixRecord[];

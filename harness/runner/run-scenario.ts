@@ -1,12 +1,15 @@
+import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { seededRandom } from '../../core/workloads/index.ts';
+import { seededRandom, type RandomSource } from '../../core/workloads/index.ts';
 import {
   DEFAULT_GRID,
   findMaxRate,
   measureStep,
+  phaseSpanS,
   profileServer,
   ProgressDisplay,
   runLadder,
+  runPhaseShift,
   sustainableThroughput,
   type RateGrid,
   type StepContext,
@@ -54,6 +57,10 @@ export async function runScenario(run: ScenarioRun): Promise<void> {
   const opened = new Map<LoadTarget, OpenTarget>();
   const everOpened = new Set<LoadTarget>();
   const skipped = new Set<LoadTarget>();
+  // One stream of phase draws per run, taken in the run's fixed order: the recorded seed replays them.
+  const phaseSeed = scenario.phaseSeed ?? randomInt(2 ** 31);
+  if (scenario.phaseShiftMaxS > 0) run.result.scenario.phaseSeed = phaseSeed;
+  const phases = seededRandom(phaseSeed);
   try {
     for (let trial = 1; trial <= scenario.trials; trial++) {
       const shift = (trial - 1) % Math.max(1, targets.length);
@@ -75,7 +82,7 @@ export async function runScenario(run: ScenarioRun): Promise<void> {
         }
         try {
           for (const workload of target.workloads ?? scenario.workloads) {
-            await measureTrial(run, target, open, workload, trial);
+            await measureTrial(run, target, open, workload, trial, phases);
             await run.save();
           }
         } finally {
@@ -107,6 +114,7 @@ async function measureTrial(
   open: OpenTarget,
   workload: string,
   trial: number,
+  phases: RandomSource,
 ): Promise<void> {
   const { result } = run;
   const scenario = { ...run.scenario, ...target.scenario?.() };
@@ -133,10 +141,13 @@ async function measureTrial(
     const warm = earlier !== undefined && earlier.length > 0;
     const random = seededRandom(scenario.requestSeed);
     const searchCtx: StepContext = { ...ctx, endMissedStepsAfterS: scenario.endMissedStepsAfterS };
+    const start = warm ? lowerMedian(earlier.map((t) => t.pass!)) : scenario.searchStartRps;
+    // A warm start passed before; a cold one may lie above capacity, so the shift runs at half of it.
+    const phaseShift = await shiftPhase(run, scenario, ctx, warm ? start : start / 2, phases);
     let index = 0;
     const search = await findMaxRate({
       grid,
-      start: warm ? lowerMedian(earlier.map((t) => t.pass!)) : scenario.searchStartRps,
+      start,
       warm,
       // A warm search starts on the earlier trials' figure: that start re-tests their boundary already.
       confirm: !warm,
@@ -159,8 +170,10 @@ async function measureTrial(
       steps: steps.length,
       ...(search.unfinished && { unfinished: true }),
       ...(search.invalid && { invalid: search.invalid }),
+      ...(phaseShift && { phaseShift }),
     };
   } else {
+    const phaseShift = await shiftPhase(run, scenario, ctx, ladder.values[0]! / 2, phases);
     ({ steps } = await runLadder({ ...ctx, ...ladder, ...hooks }));
     const best = sustainableThroughput(target.label, workload, scenario.stepKind, steps).atTarget;
     const above = steps.filter((s) => !(s.valid && s.slo.met) && (best === null || s.target > best));
@@ -171,12 +184,35 @@ async function measureTrial(
       pass: best,
       fail: above.length > 0 ? Math.min(...above.map((s) => s.target)) : null,
       steps: steps.length,
+      ...(phaseShift && { phaseShift }),
     };
   }
   for (const step of steps) step.trial = trial;
   result.steps.push(...steps);
   result.summary.push({ ...sustainableThroughput(target.label, workload, scenario.stepKind, steps), trial });
   (result.trials ??= []).push(record);
+}
+
+/**
+ * A trial's phase shift: unmeasured load at `rps` (rate steps only) for a time drawn uniformly from zero to
+ * about one major GC period of the target's API (see `phaseSpanS`). One draw per trial whatever the span,
+ * so the recorded seed replays every draw. Null when the scenario asks for none.
+ */
+async function shiftPhase(
+  run: ScenarioRun,
+  scenario: Scenario,
+  ctx: StepContext,
+  rps: number,
+  phases: RandomSource,
+): Promise<TrialRecord['phaseShift'] | null> {
+  const draw = phases();
+  if (scenario.phaseShiftMaxS <= 0 || scenario.stepKind !== 'rate') return null;
+  const earlier = run.result.steps.filter((s) => s.backend === ctx.backend && s.workload === ctx.workload);
+  const rate = Math.max(1, Math.round(rps));
+  const spanS = phaseSpanS(earlier, rate, scenario.stepDurationS + scenario.warmupS, scenario.phaseShiftMaxS);
+  const seconds = Math.round(draw * spanS * 10) / 10;
+  await runPhaseShift(ctx, rate, seconds, scenario.requestSeed);
+  return { rps: rate, seconds, spanS: Math.round(spanS * 10) / 10 };
 }
 
 /**

@@ -31,6 +31,8 @@ export const SCENARIO_FLAG_OPTIONS = {
   'database-per-trial': { type: 'string' },
   'jit-warmup': { type: 'string' },
   'end-missed': { type: 'string' },
+  'phase-shift': { type: 'string' },
+  'phase-seed': { type: 'string' },
 } as const;
 
 export const SCENARIO_FLAG_HELP = `  --kind rate|concurrency open model (offered RPS) or closed model (connections); default rate
@@ -56,6 +58,10 @@ export const SCENARIO_FLAG_HELP = `  --kind rate|concurrency open model (offered
   --search-start RPS      first rate of a target's first search (default 1000)
   --end-missed S          search: a step whose SLO miss is already certain ends after S measured seconds
                           (default 1.5; 0 = every step runs to its end)
+  --phase-shift S         before each trial's first step, unmeasured load for a random time up to about one
+                          major GC period of the API, at most S seconds (default 14; 0 = off), so trials do
+                          not meet their garbage collections at the same steps
+  --phase-seed N          seed of those random times (default: drawn for each run, recorded in run.json)
   --target-warmup S       unmeasured warm-up per workload each time a target's API starts (compare; default 3)
   --jit-warmup S          compare: a JVM database is warmed up until its JIT compiler threads use under 5%
                           of a core, for at most S seconds (default 180; 0 = off)
@@ -103,6 +109,8 @@ export function scenarioOverrides(values: FlagValues): Record<string, unknown> {
   set('end-missed', 'endMissedStepsAfterS');
   set('api-per-trial', 'apiPerTrial', (v) => v);
   set('database-per-trial', 'databasePerTrial', (v) => v);
+  set('phase-shift', 'phaseShiftMaxS');
+  set('phase-seed', 'phaseSeed');
   const maxIds = values['max-id'];
   if (Array.isArray(maxIds) && maxIds.length > 0) {
     o.maxIds = Object.fromEntries(

@@ -50,6 +50,8 @@ export function scenarioRecord(scenario: Scenario): ScenarioRecord {
     apiPerTrial: scenario.apiPerTrial,
     databasePerTrial: scenario.databasePerTrial,
     interferenceLimitPercent: scenario.interferenceLimitPercent,
+    phaseShiftMaxS: scenario.phaseShiftMaxS,
+    ...(scenario.phaseSeed !== undefined && { phaseSeed: scenario.phaseSeed }),
     profile: scenario.profile,
     mixes: scenario.workloads.map((w) => mixRecord(mixFor(w, scenario))),
     ...(scenario.connections !== undefined && { connections: scenario.connections }),

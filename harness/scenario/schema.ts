@@ -75,6 +75,16 @@ export const scenarioSchema = z
      * a run that shared one Cassandra process agreed with each other more than with another run's.
      */
     databasePerTrial: z.enum(['restart', 'keep']).default('restart'),
+    /**
+     * Before each trial's first step: unmeasured load at that step's rate for a random time, drawn uniformly
+     * from zero to about one major garbage-collection period of the API (read from the earlier trials of the
+     * same target and workload; one step for a first trial), at most this many seconds (0: none). A new API
+     * process fed the same seeded requests otherwise does its major collections at the same steps in every
+     * trial: measured here, the control row's later trials repeated its first in 44 of 44 (rounds 8-10).
+     */
+    phaseShiftMaxS: z.number().min(0).max(600).default(14),
+    /** Seed of the phase shifts; absent: drawn at random for each run and recorded, so a run can be replayed. */
+    phaseSeed: z.number().int().min(0).optional(),
     /** CPU (% of one core) processes outside the run may take during a step before it is invalid and repeated. */
     interferenceLimitPercent: z.number().min(0).max(10_000).default(10),
     /**

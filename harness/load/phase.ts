@@ -1,0 +1,51 @@
+import { seededRandom } from '../../core/workloads/index.ts';
+import type { StepResult } from '../results/types.ts';
+import { driveStep } from './driver.ts';
+import { rateConnections, type StepContext } from './ladder.ts';
+
+/**
+ * The longest a trial's phase shift may run at `rps`: about one major garbage-collection period of the
+ * API, read from the earlier measured steps of the same target and workload (requests served per major
+ * collection); one step (`stepS`) when nothing ran before; `maxS` when the earlier steps saw no major
+ * collection (or reported none). Never more than `maxS`.
+ */
+export function phaseSpanS(earlier: readonly StepResult[], rps: number, stepS: number, maxS: number): number {
+  if (!(rps > 0) || maxS <= 0) return 0;
+  if (earlier.length === 0) return Math.min(maxS, stepS);
+  let requests = 0;
+  let majors = 0;
+  for (const step of earlier) {
+    requests += step.requests.completed;
+    majors += step.pauses?.api?.majorGcCount ?? 0;
+  }
+  if (majors === 0) return maxS;
+  return Math.min(maxS, requests / majors / rps);
+}
+
+/**
+ * Unmeasured load at `rps` for `seconds` before a trial's first step, with the step context's mix and
+ * its own request seed (the measured steps' requests stay the same). A new API process fed the same
+ * requests does its major collections at the same moments; running it for a random time first moves
+ * where they fall among the measured steps.
+ */
+export async function runPhaseShift(
+  ctx: StepContext,
+  rps: number,
+  seconds: number,
+  requestSeed: number,
+): Promise<void> {
+  if (seconds < 0.05) return;
+  await driveStep(
+    ctx.baseUrl,
+    ctx.mix,
+    {
+      kind: 'rate',
+      target: rps,
+      connections: ctx.connections ?? rateConnections(rps),
+      warmupMs: 0,
+      durationMs: Math.round(seconds * 1000),
+      requestTimeoutMs: ctx.requestTimeoutMs ?? 10_000,
+    },
+    seededRandom(requestSeed + 2000),
+  );
+}
