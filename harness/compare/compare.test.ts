@@ -69,6 +69,7 @@ describe('compare settings', () => {
       databasePerTrial: original.scenario.databasePerTrial,
       jitWarmupMaxS: original.scenario.jitWarmupMaxS,
       endMissedStepsAfterS: original.scenario.endMissedStepsAfterS,
+      phaseShiftMaxS: original.scenario.phaseShiftMaxS,
       compare: original.settings,
     };
     const again = comparePlan(inputFromRecord(record));
@@ -86,6 +87,10 @@ describe('compare settings', () => {
     assert.equal(original.scenario.databasePerTrial, 'restart');
     const { databasePerTrial: ____, ...beforeRestarts } = record;
     assert.equal(comparePlan(inputFromRecord(beforeRestarts)).scenario.databasePerTrial, 'keep');
+    // One recorded before trials drew their GC phase drew none.
+    assert.equal(original.scenario.phaseShiftMaxS, 14);
+    const { phaseShiftMaxS: _____, ...beforePhases } = record;
+    assert.equal(comparePlan(inputFromRecord(beforePhases)).scenario.phaseShiftMaxS, 0);
     assert.deepEqual(again.settings, original.settings);
     assert.deepEqual(again.scenario, original.scenario);
     const overridden = comparePlan(mergeInputs(inputFromRecord(record), { scenario: { stepDurationS: 9 } }));
