@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { RunResult } from '../results/index.ts';
+import { RESTART_ACTION, type RunResult } from '../results/index.ts';
 import { endpointForTest, missingForLocal } from '../provision/index.ts';
 import { comparePlan, inputFromRecord, mergeInputs, PRESETS, runCompare } from './index.ts';
 
@@ -194,7 +194,7 @@ describe('compare end to end (real servers)', () => {
       // Servers of your own are never restarted (databasePerTrial restart is for servers the run started).
       assert.equal(run.scenario.databasePerTrial, 'restart');
       assert.ok(
-        !run.preparation?.some((p) => p.actions.some((a) => a.startsWith('restarted the database server'))),
+        !run.preparation?.some((p) => p.actions.some((a) => a.startsWith(RESTART_ACTION))),
         'no external server restarted',
       );
       const firstOfTrial = (trial: number) => run.trials!.find((t) => t.trial === trial)!.backend;
@@ -362,7 +362,7 @@ describe('compare with a JVM database it starts itself (real server)', () => {
       assert.equal(run.scenario.databasePerTrial, 'restart');
       const actions = (pattern: RegExp) =>
         (run.preparation ?? []).filter((p) => p.actions.some((a) => pattern.test(a)));
-      const restarts = actions(/^restarted the database server on its data/);
+      const restarts = actions(new RegExp(`^${RESTART_ACTION}`));
       assert.equal(restarts.length, 2, `a restart per trial: ${JSON.stringify(run.preparation)}`);
       assert.ok(restarts.every((r) => r.backend === 'mongo' && /after shutting down cleanly/.test(r.actions[0]!)));
       const jits = actions(/JIT of the database's JVM/);

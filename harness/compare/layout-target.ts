@@ -5,7 +5,7 @@ import { driveStep, rateConnections } from '../load/index.ts';
 import { pinTrees, signalGroups, type Placement } from '../placement/index.ts';
 import { compilerShare, jitCompilerNs, type DatabaseObserver } from '../observe/index.ts';
 import type { ServerHost } from '../provision/index.ts';
-import type { DatasetRecord, RunResult } from '../results/index.ts';
+import { RESTART_ACTION, type DatasetRecord, type RunResult } from '../results/index.ts';
 import type { LoadTarget, OpenTarget } from '../runner/index.ts';
 import { mixFor } from '../scenario/index.ts';
 import {
@@ -211,7 +211,7 @@ async function restartForTrial(
   const shutdown = graceful
     ? 'after shutting down cleanly'
     : 'after its shutdown ran past its grace and was killed (it recovered at start-up)';
-  const action = `restarted the database server on its data ${shutdown}: a new process for this trial, answering after ${seconds} s`;
+  const action = `${RESTART_ACTION} ${shutdown}: a new process for this trial, answering after ${seconds} s`;
   ctx.log(`compare: ${ctx.label}: ${action}`);
   (ctx.result.preparation ??= []).push({ backend: ctx.label, actions: [action], seconds });
   return true;

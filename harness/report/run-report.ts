@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { RUN_SCHEMA_VERSION, type StepResult } from '../results/index.ts';
+import { RESTART_ACTION, RUN_SCHEMA_VERSION, type StepResult } from '../results/index.ts';
 import { endedEarlyText, stallFloorMs } from '../load/index.ts';
 import { describeSpeedReading } from '../observe/speed-probe.ts';
 import { renderRunCharts, type ChartFile } from './charts.ts';
@@ -411,7 +411,7 @@ function apiPerTrialText(run: ReportRun): string {
   // What was done, not what was asked for: servers of your own and clusters are never restarted.
   const restarted = new Set(
     (run.preparation ?? [])
-      .filter((p) => p.actions.some((a) => a.startsWith('restarted the database server')))
+      .filter((p) => p.actions.some((a) => a.startsWith(RESTART_ACTION)))
       .map((p) => p.backend),
   );
   const databases = Object.keys(run.environment.serverVersions).some((k) => k !== 'storebench');

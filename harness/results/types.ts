@@ -242,6 +242,12 @@ export interface CalibrationRecord {
   };
 }
 
+/**
+ * How the preparation action of a database restarted for a trial begins: the report (which backends were
+ * restarted) and the tests find it by this, so the words are written once.
+ */
+export const RESTART_ACTION = 'restarted the database server on its data';
+
 /** Preparation of one backend before measuring. */
 export interface PreparationRecord {
   backend: string;
