@@ -364,9 +364,18 @@ describe('compare with a JVM database it starts itself (real server)', () => {
         (run.preparation ?? []).filter((p) => p.actions.some((a) => pattern.test(a)));
       const restarts = actions(new RegExp(`^${RESTART_ACTION}`));
       assert.equal(restarts.length, 2, `a restart per trial: ${JSON.stringify(run.preparation)}`);
+      assert.deepEqual(
+        restarts.map((r) => r.trial),
+        [1, 2],
+        'each restart names its trial',
+      );
       assert.ok(restarts.every((r) => r.backend === 'mongo' && /after shutting down cleanly/.test(r.actions[0]!)));
       const jits = actions(/JIT of the database's JVM/);
       assert.equal(jits.length, 2, `a JIT warm-up per new process: ${JSON.stringify(run.preparation)}`);
+      assert.deepEqual(
+        jits.map((j) => j.trial),
+        [1, 2],
+      );
       for (const jit of jits) {
         assert.equal(jit.backend, 'mongo');
         // Either the compiler went quiet, or it ran until the limit (plus the pass that was under way).

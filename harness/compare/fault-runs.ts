@@ -34,12 +34,12 @@ export class FaultRuns {
     this.targets.push(entry);
     return {
       ...target,
-      open: async (again?: boolean) => {
+      open: async (again?: boolean, trial?: number) => {
         // A target opened for every trial: only the API of the last one is kept for the failure run.
         const earlier = entry.kept;
         delete entry.kept;
         await earlier?.close();
-        const open = await target.open(again);
+        const open = await target.open(again, trial);
         return {
           ...open,
           close: async () => {

@@ -118,11 +118,11 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
     workloads,
     freshPerTrial: scenario.apiPerTrial === 'fresh',
     ...(ctx.cost && { scenario: ctx.cost }),
-    open: async (again = false): Promise<OpenTarget> => {
+    open: async (again = false, trial?: number): Promise<OpenTarget> => {
       signalGroups(dbRoots(), 'SIGCONT');
       await ctx.hosts?.activate();
       // Before the API starts, so the API connects to the new process.
-      const restarted = ctx.database?.restart ? await restartForTrial(ctx, ctx.database.restart) : false;
+      const restarted = ctx.database?.restart ? await restartForTrial(ctx, ctx.database.restart, trial) : false;
       // A cached layout starts cold: no values left by another backend or an earlier layout.
       if (topology.cache && ctx.redisUrl) await clearCache(ctx.redisUrl);
       let api: RunningTopology;
@@ -146,7 +146,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
         const jvm = warmJit && plan.scenario.jitWarmupMaxS > 0 ? jitCompilerNs(dbPids()) : null;
         const startedMs = performance.now();
         await warmUp(ctx, ctx.warmWorkloads ?? workloads, api.url, !again);
-        if (jvm !== null) await warmUntilCompiled(ctx, api.url, dbPids(), jvm, performance.now() - startedMs);
+        if (jvm !== null) await warmUntilCompiled(ctx, api.url, dbPids(), jvm, performance.now() - startedMs, trial);
       } catch (error) {
         await api.stop();
         signalGroups(dbRoots(), 'SIGSTOP');
@@ -200,6 +200,7 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
 async function restartForTrial(
   ctx: LayoutContext,
   restart: () => Promise<{ seconds: number; graceful: boolean }>,
+  trial: number | undefined,
 ): Promise<true> {
   let restarted: { seconds: number; graceful: boolean };
   try {
@@ -213,7 +214,12 @@ async function restartForTrial(
     : 'after its shutdown ran past its grace and was killed (it recovered at start-up)';
   const action = `${RESTART_ACTION} ${shutdown}: a new process for this trial, answering after ${seconds} s`;
   ctx.log(`compare: ${ctx.label}: ${action}`);
-  (ctx.result.preparation ??= []).push({ backend: ctx.label, actions: [action], seconds });
+  (ctx.result.preparation ??= []).push({
+    backend: ctx.label,
+    ...(trial !== undefined && { trial }),
+    actions: [action],
+    seconds,
+  });
   return true;
 }
 
@@ -322,7 +328,7 @@ export const JIT_QUIET_SHARE = 0.05;
  * here, Cassandra's C2 compiler still took 10-30% of the core it shares with the API minutes into a
  * run: its first trial ran on a JVM that was still compiling and came out lower than the later ones,
  * so the trials of one run drifted upwards. Recorded as a preparation action with the compiler's share
- * before and after.
+ * in the first pass and in every pass after it.
  */
 async function warmUntilCompiled(
   ctx: LayoutContext,
@@ -330,6 +336,7 @@ async function warmUntilCompiled(
   dbPids: number[],
   atStart: number,
   firstPassMs: number,
+  trial: number | undefined,
 ): Promise<void> {
   const { scenario } = ctx.plan;
   const workloads = ctx.plan.workloads;
@@ -339,12 +346,15 @@ async function warmUntilCompiled(
   const started = performance.now();
   let share = first;
   let passes = 0;
+  // The share of every pass, so a record says how the compiler quietened and where a threshold would have stopped.
+  const shares: number[] = [];
   while (share >= JIT_QUIET_SHARE && performance.now() - started < scenario.jitWarmupMaxS * 1000) {
     const passStarted = performance.now();
     // A pass of at least 1 s per workload, so its share is read over a span long enough to mean something.
     await warmPass(ctx, workloads, url, Math.max(1, scenario.targetWarmupS));
     const next = jitCompilerNs(dbPids);
     share = compilerShare(reading, next, performance.now() - passStarted);
+    shares.push(share);
     reading = next;
     passes++;
   }
@@ -356,9 +366,14 @@ async function warmUntilCompiled(
       ? `JIT of the database's JVM: its compiler threads used ${pct(first)} of a core during the warm-up, no more needed`
       : `JIT of the database's JVM: ${passes} more warm-up pass(es), ${seconds} s, ${
           quiet ? 'until' : 'stopped at the limit before'
-        } its compiler threads used under ${pct(JIT_QUIET_SHARE)} of a core (${pct(first)} in the first pass, ${pct(share)} in the last)`;
+        } its compiler threads used under ${pct(JIT_QUIET_SHARE)} of a core (${pct(first)} in the first pass, then ${shares.map(pct).join(', ')})`;
   ctx.log(`compare: ${ctx.label}: ${action}`);
-  (ctx.result.preparation ??= []).push({ backend: ctx.label, actions: [action], seconds });
+  (ctx.result.preparation ??= []).push({
+    backend: ctx.label,
+    ...(trial !== undefined && { trial }),
+    actions: [action],
+    seconds,
+  });
 }
 
 export function firstLine(error: unknown): string {

@@ -155,6 +155,8 @@ describe('report', () => {
       actions: ["JIT of the database's JVM: 2 more warm-up pass(es)"],
       seconds: 18.1,
     });
+    // Done again before every trial: the row names its trial.
+    run.preparation!.push({ backend: 'mongo', trial: 2, actions: ["JIT of the database's JVM: 1 more"], seconds: 9 });
     await writeFile(join(dir, 'run.json'), JSON.stringify(run));
     await renderReport(dir);
     const md = await readFile(join(dir, 'report.md'), 'utf8');
@@ -162,6 +164,7 @@ describe('report', () => {
       md,
       /\| MongoDB-wire stand-in \(mongo-java-server\) \| JIT of the database's JVM: 2 more warm-up pass\(es\) \| 18\.1 \|/,
     );
+    assert.match(md, /\| MongoDB-wire stand-in \(mongo-java-server\), trial 2 \| JIT of the database's JVM: 1 more \| 9 \|/);
     assert.doesNotMatch(md, /^\| mongo \|/m);
     // The per-step tables name it too (they printed plain "mongo").
     assert.match(md, /^\| MongoDB-wire stand-in \(mongo-java-server\) \| 1 \|/m);

@@ -437,7 +437,7 @@ function phaseShiftText(run: ReportRun): string {
   if (shifts.length === 0) return '';
   const sorted = [...shifts].sort((a, b) => a - b);
   const seed = run.scenario.phaseSeed === undefined ? '' : `, phase seed ${run.scenario.phaseSeed}`;
-  return ` Before its first step every trial ran unmeasured load at its start rate for a random time, up to about one major garbage-collection period of its API (at most ${run.scenario.phaseShiftMaxS ?? 0} s; here ${sorted[0]}-${sorted.at(-1)} s, median ${sorted[Math.floor((sorted.length - 1) / 2)]} s${seed}), so the trials do not meet their collections at the same steps.`;
+  return ` Before its first step every trial ran unmeasured load at its start rate (half of it in a first trial) for a random time, up to about one major garbage-collection period of its API (at most ${run.scenario.phaseShiftMaxS ?? 0} s; here ${sorted[0]}-${sorted.at(-1)} s, median ${sorted[Math.floor((sorted.length - 1) / 2)]} s${seed}), so the trials do not meet their collections at the same steps.`;
 }
 
 /**
@@ -529,7 +529,11 @@ function reproducibilityBlocks(run: ReportRun, workloads: WorkloadReport[]): Blo
     blocks.push({
       kind: 'table',
       header: ['backend', 'prepared before measuring', 'seconds'],
-      rows: run.preparation.map((p) => [[displayName(run, p.backend)], [p.actions.join('; ')], [String(p.seconds)]]),
+      rows: run.preparation.map((p) => [
+        [`${displayName(run, p.backend)}${p.trial === undefined ? '' : `, trial ${p.trial}`}`],
+        [p.actions.join('; ')],
+        [String(p.seconds)],
+      ]),
     });
   }
   return blocks;

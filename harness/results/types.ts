@@ -251,6 +251,8 @@ export const RESTART_ACTION = 'restarted the database server on its data';
 /** Preparation of one backend before measuring. */
 export interface PreparationRecord {
   backend: string;
+  /** The trial it was done for, when it is done again before every trial (a restart, a JIT warm-up); absent: once. */
+  trial?: number;
   /** e.g. `CHECKPOINT 0.4 s`, `VACUUM ANALYZE 1.2 s`, `nodetool flush 3.1 s`, `warm-up 10 s at 500 RPS`. */
   actions: string[];
   seconds: number;

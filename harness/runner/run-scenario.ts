@@ -71,7 +71,7 @@ export async function runScenario(run: ScenarioRun): Promise<void> {
         if (open) await open.resume?.();
         else {
           try {
-            open = await target.open(everOpened.has(target));
+            open = await target.open(everOpened.has(target), trial);
           } catch (error) {
             if (!run.skip?.(target, error)) throw error;
             skipped.add(target);

@@ -24,8 +24,10 @@ export interface LoadTarget {
   /**
    * Brings the target up and says where it answers; throws when it cannot. `again`: it was open in an
    * earlier trial (what was checked then, such as its answers against the reference, need not be again).
+   * `trial`: the trial it opens for (1-based; absent outside the trials, e.g. a failure run), named in
+   * what it records.
    */
-  open(again?: boolean): Promise<OpenTarget>;
+  open(again?: boolean, trial?: number): Promise<OpenTarget>;
   /**
    * How to start one fresh API process of this target under a profiler: a command beginning with
    * `node` (clinic wraps node only) and where it will listen (`port` is free, for targets that can
