@@ -164,7 +164,10 @@ describe('report', () => {
       md,
       /\| MongoDB-wire stand-in \(mongo-java-server\) \| JIT of the database's JVM: 2 more warm-up pass\(es\) \| 18\.1 \|/,
     );
-    assert.match(md, /\| MongoDB-wire stand-in \(mongo-java-server\), trial 2 \| JIT of the database's JVM: 1 more \| 9 \|/);
+    assert.match(
+      md,
+      /\| MongoDB-wire stand-in \(mongo-java-server\), trial 2 \| JIT of the database's JVM: 1 more \| 9 \|/,
+    );
     assert.doesNotMatch(md, /^\| mongo \|/m);
     // The per-step tables name it too (they printed plain "mongo").
     assert.match(md, /^\| MongoDB-wire stand-in \(mongo-java-server\) \| 1 \|/m);

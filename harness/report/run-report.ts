@@ -410,9 +410,7 @@ function apiPerTrialText(run: ReportRun): string {
   if ((run.scenario.trials ?? 1) < 2) return '';
   // What was done, not what was asked for: servers of your own and clusters are never restarted.
   const restarted = new Set(
-    (run.preparation ?? [])
-      .filter((p) => p.actions.some((a) => a.startsWith(RESTART_ACTION)))
-      .map((p) => p.backend),
+    (run.preparation ?? []).filter((p) => p.actions.some((a) => a.startsWith(RESTART_ACTION))).map((p) => p.backend),
   );
   const databases = Object.keys(run.environment.serverVersions).some((k) => k !== 'storebench');
   const names = [...restarted];
