@@ -1,7 +1,7 @@
 import type { BackendName } from '../backends/index.ts';
 import { clearCache } from '../../adapters/redis-cache/index.ts';
 import { seededRandom, workload as workloadNamed } from '../../core/workloads/index.ts';
-import { driveStep, rateConnections } from '../load/index.ts';
+import { driveUnmeasured } from '../load/index.ts';
 import { pinTrees, signalGroups, type Placement } from '../placement/index.ts';
 import { compilerShare, jitCompilerNs, type DatabaseObserver } from '../observe/index.ts';
 import type { ServerHost } from '../provision/index.ts';
@@ -301,21 +301,15 @@ function warmRate(ctx: LayoutContext): number {
 /** One unmeasured pass: `seconds` at the warm-up rate on every workload in turn. */
 async function warmPass(ctx: LayoutContext, workloads: string[], url: string, seconds: number): Promise<void> {
   const { scenario } = ctx.plan;
-  const rate = warmRate(ctx);
   for (const name of workloads) {
-    await driveStep(
-      url,
-      mixFor(name, scenario),
-      {
-        kind: 'rate',
-        target: rate,
-        connections: rateConnections(rate),
-        warmupMs: 0,
-        durationMs: seconds * 1000,
-        requestTimeoutMs: scenario.requestTimeoutMs,
-      },
-      seededRandom(scenario.requestSeed + 1000),
-    );
+    await driveUnmeasured({
+      baseUrl: url,
+      mix: mixFor(name, scenario),
+      rps: warmRate(ctx),
+      seconds,
+      requestTimeoutMs: scenario.requestTimeoutMs,
+      random: seededRandom(scenario.requestSeed + 1000),
+    });
   }
 }
 

@@ -13,7 +13,7 @@ export {
   type StepContext,
   type StepObservations,
 } from './ladder.ts';
-export { phaseSpanS, runPhaseShift } from './phase.ts';
+export { driveUnmeasured, phaseSpanS, runPhaseShift } from './phase.ts';
 export { profileServer, waitForPort, type ProfileOptions } from './profile.ts';
 export { endedEarlyText, ProgressDisplay, stepLine } from './progress.ts';
 export { processTree, readProcStat, readSchedstat, ResourceSampler, type SampledRole } from './sampler.ts';

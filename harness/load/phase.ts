@@ -1,4 +1,4 @@
-import { seededRandom } from '../../core/workloads/index.ts';
+import { seededRandom, type LoadMix, type RandomSource } from '../../core/workloads/index.ts';
 import type { StepResult } from '../results/types.ts';
 import { driveStep } from './driver.ts';
 import { rateConnections, type StepContext } from './ladder.ts';
@@ -23,6 +23,36 @@ export function phaseSpanS(earlier: readonly StepResult[], rps: number, stepS: n
 }
 
 /**
+ * Unmeasured load: `rps` offered for `seconds` to `baseUrl` with `mix`, nothing recorded (a warm-up pass,
+ * a trial's phase shift). The connection pool is `connections`, else it scales with the rate as a
+ * measured step's does.
+ */
+export async function driveUnmeasured(options: {
+  baseUrl: string;
+  mix: LoadMix;
+  rps: number;
+  seconds: number;
+  requestTimeoutMs: number;
+  random: RandomSource;
+  connections?: number;
+}): Promise<void> {
+  const { rps } = options;
+  await driveStep(
+    options.baseUrl,
+    options.mix,
+    {
+      kind: 'rate',
+      target: rps,
+      connections: options.connections ?? rateConnections(rps),
+      warmupMs: 0,
+      durationMs: Math.round(options.seconds * 1000),
+      requestTimeoutMs: options.requestTimeoutMs,
+    },
+    options.random,
+  );
+}
+
+/**
  * Unmeasured load at `rps` for `seconds` before a trial's first step, with the step context's mix and
  * its own request seed (the measured steps' requests stay the same). A new API process fed the same
  * requests does its major collections at the same moments; running it for a random time first moves
@@ -35,17 +65,13 @@ export async function runPhaseShift(
   requestSeed: number,
 ): Promise<void> {
   if (seconds < 0.05) return;
-  await driveStep(
-    ctx.baseUrl,
-    ctx.mix,
-    {
-      kind: 'rate',
-      target: rps,
-      connections: ctx.connections ?? rateConnections(rps),
-      warmupMs: 0,
-      durationMs: Math.round(seconds * 1000),
-      requestTimeoutMs: ctx.requestTimeoutMs ?? 10_000,
-    },
-    seededRandom(requestSeed + 2000),
-  );
+  await driveUnmeasured({
+    baseUrl: ctx.baseUrl,
+    mix: ctx.mix,
+    rps,
+    seconds,
+    requestTimeoutMs: ctx.requestTimeoutMs ?? 10_000,
+    random: seededRandom(requestSeed + 2000),
+    ...(ctx.connections !== undefined && { connections: ctx.connections }),
+  });
 }

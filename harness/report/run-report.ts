@@ -6,7 +6,7 @@ import { describeSpeedReading } from '../observe/speed-probe.ts';
 import { renderRunCharts, type ChartFile } from './charts.ts';
 import { layoutBlocks, renderResilienceCharts, resilienceBlocks } from './resilience.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
-import { INTERVAL_METHOD } from '../stats/index.ts';
+import { INTERVAL_METHOD, lowerMedian } from '../stats/index.ts';
 import { addRerunChecks, RERUN_METHOD, rerunText, type RerunCheck } from './rerun.ts';
 import {
   buildWorkloadReports,
@@ -433,9 +433,8 @@ function apiPerTrialText(run: ReportRun): string {
 function phaseShiftText(run: ReportRun): string {
   const shifts = (run.trials ?? []).flatMap((t) => (t.phaseShift ? [t.phaseShift.seconds] : []));
   if (shifts.length === 0) return '';
-  const sorted = [...shifts].sort((a, b) => a - b);
   const seed = run.scenario.phaseSeed === undefined ? '' : `, phase seed ${run.scenario.phaseSeed}`;
-  return ` Before its first step every trial ran unmeasured load at its start rate (half of it in a first trial) for a random time, up to about one major garbage-collection period of its API (at most ${run.scenario.phaseShiftMaxS ?? 0} s; here ${sorted[0]}-${sorted.at(-1)} s, median ${sorted[Math.floor((sorted.length - 1) / 2)]} s${seed}), so the trials do not meet their collections at the same steps.`;
+  return ` Before its first step every trial ran unmeasured load at its start rate (half of it in a first trial) for a random time, up to about one major garbage-collection period of its API (at most ${run.scenario.phaseShiftMaxS ?? 0} s; here ${Math.min(...shifts)}-${Math.max(...shifts)} s, median ${lowerMedian(shifts)} s${seed}), so the trials do not meet their collections at the same steps.`;
 }
 
 /**
