@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   COMPARE_FLAG_OPTIONS,
@@ -12,6 +13,7 @@ import {
 } from '../compare/index.ts';
 import { SERVER_KIND_NAMES } from '../provision/index.ts';
 import { buildWorkloadReports, formatFigure, rerunText, verdictText } from '../report/index.ts';
+import { renderRepeatability, repeatabilitySummary } from '../report/repeatability.ts';
 import type { RunResult } from '../results/index.ts';
 import { SCENARIO_FLAG_HELP, ScenarioError } from '../scenario/index.ts';
 import { FLAG_HELP, UsageError } from './flags.ts';
@@ -71,7 +73,11 @@ ${SCENARIO_FLAG_HELP}
   --heap SIZE             JVM heap of the local Cassandra and MongoDB-wire server (e.g. 1G)
   --profile-workload W    which workload to profile (default the first)
   --results DIR           default results
-  --run-id ID
+  --run-id ID             (with --runs N: ID-1 .. ID-N)
+  --runs N                the whole comparison N times in a row (servers started and seeded again each time),
+                          then results/repeat-<first>-to-<last>/repeatability.md: whether every verdict came
+                          out the same, which medians fall outside another run's interval, and whether whole
+                          runs moved a figure more than its trials vary (storebench report --repeat)
   --no-report             write run.json and steps.csv only`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -92,29 +98,51 @@ export async function run(argv: string[]): Promise<number> {
     if (err.code === 'ENOENT') throw new UsageError(`--from: no run.json at ${err.path ?? values.from}`);
     throw error;
   }
-  try {
-    const outcome = await runCompare(plan);
-    const { result } = outcome;
-    console.log(`\nrun ${result.runId}: ${result.steps.length} steps, ${result.datasets.length} data sets`);
-    for (const w of outcome.report?.workloads ?? buildWorkloadReports(result)) {
-      console.log(`${w.workload}:`);
-      for (const r of w.ranking) console.log(`  ${r.displayName.padEnd(44)} ${formatFigure(r.figure, w.kind)}`);
-      // A tie recommends none of the tied backends over the others: say so, not just the first of them.
-      console.log(`  recommended: ${verdictText(w.recommendation)} — ${w.recommendation.reason}`);
-      if (w.rerun) console.log(`  rerun check: ${rerunText(w.rerun)}`);
+  const runs = values.runs === undefined ? 1 : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50)
+    throw new UsageError(`--runs: a whole number of runs from 1 to 50, not ${values.runs}`);
+  const runDirs: string[] = [];
+  let status = 0;
+  for (let i = 1; i <= runs; i++) {
+    if (runs > 1) console.log(`\ncompare: run ${i} of ${runs}`);
+    const once = runs > 1 && plan.runId !== undefined ? { ...plan, runId: `${plan.runId}-${i}` } : plan;
+    try {
+      const outcome = await runCompare(once);
+      runDirs.push(outcome.runDir);
+      if (printOutcome(outcome) !== 0) status = 1;
+    } catch (error) {
+      if (error instanceof CompareStoppedError) {
+        console.error(`\ncompare stopped: ${error.message}\npartial results: ${error.runDir}`);
+        return 1;
+      }
+      throw error;
     }
-    for (const skipped of result.skippedBackends ?? [])
-      console.log(`  ${skipped.backend}: SKIPPED (${skipped.reason})`);
-    console.log(`results: ${outcome.runDir}`);
-    if (outcome.report) console.log(`report:  ${outcome.report.markdownPath}\n         ${outcome.report.htmlPath}`);
-    return new Set(result.steps.map((s) => s.backend)).size > 0 ? 0 : 1;
-  } catch (error) {
-    if (error instanceof CompareStoppedError) {
-      console.error(`\ncompare stopped: ${error.message}\npartial results: ${error.runDir}`);
-      return 1;
-    }
-    throw error;
   }
+  if (runs > 1 && plan.report !== false) {
+    const id = (dir: string): string => basename(dir);
+    const outDir = join(plan.resultsDir, `repeat-${id(runDirs[0]!)}-to-${id(runDirs[runDirs.length - 1]!)}`);
+    const rendered = await renderRepeatability(runDirs, outDir);
+    console.log(`\n${runs} runs: ${repeatabilitySummary(rendered.analysis)}`);
+    console.log(`repeatability: ${rendered.markdownPath}\n               ${rendered.htmlPath}`);
+  }
+  return status;
+}
+
+/** The console summary of one run; 1 when no backend was measured. */
+function printOutcome(outcome: Awaited<ReturnType<typeof runCompare>>): number {
+  const { result } = outcome;
+  console.log(`\nrun ${result.runId}: ${result.steps.length} steps, ${result.datasets.length} data sets`);
+  for (const w of outcome.report?.workloads ?? buildWorkloadReports(result)) {
+    console.log(`${w.workload}:`);
+    for (const r of w.ranking) console.log(`  ${r.displayName.padEnd(44)} ${formatFigure(r.figure, w.kind)}`);
+    // A tie recommends none of the tied backends over the others: say so, not just the first of them.
+    console.log(`  recommended: ${verdictText(w.recommendation)} — ${w.recommendation.reason}`);
+    if (w.rerun) console.log(`  rerun check: ${rerunText(w.rerun)}`);
+  }
+  for (const skipped of result.skippedBackends ?? []) console.log(`  ${skipped.backend}: SKIPPED (${skipped.reason})`);
+  console.log(`results: ${outcome.runDir}`);
+  if (outcome.report) console.log(`report:  ${outcome.report.markdownPath}\n         ${outcome.report.htmlPath}`);
+  return new Set(result.steps.map((s) => s.backend)).size > 0 ? 0 : 1;
 }
 
 async function readRecord(path: string): Promise<RunResult> {

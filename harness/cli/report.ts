@@ -1,14 +1,21 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderComparison, renderReport, rerunText, verdictText } from '../report/index.ts';
+import { renderRepeatability, repeatabilitySummary } from '../report/repeatability.ts';
 
 const HELP = `usage: storebench report <run-dir> [<run-dir-after>] [--out DIR]
+       storebench report --repeat <run-dir> <run-dir> [<run-dir>...] [--out DIR]
 
   storebench report results/<run-id>
       regenerates charts/*.png, report.md and report.html of the run from its run.json alone
   storebench report results/<run-a> results/<run-b> [--out DIR]
       before/after comparison of two runs (a = before, b = after): comparison.md, comparison.html
       and charts/ in DIR (default results/compare-<run-a>-vs-<run-b>)
+  storebench report --repeat results/<run-1> results/<run-2> results/<run-3> [--out DIR]
+      repeatability of runs of one command: whether every workload's verdict came out the same,
+      which runs' medians fall outside another run's interval, and whether whole runs moved a
+      figure further than its trials vary within a run (a permutation test): repeatability.md
+      and repeatability.html in DIR (default results/repeat-<run-1>-to-<run-N>)
 
 A run directory may also be given as the path of its run.json.`;
 
@@ -25,11 +32,24 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (positionals.length < 1 || positionals.length > 2) {
-    console.error(HELP);
+  if (values.repeat ? positionals.length < 2 : positionals.length < 1 || positionals.length > 2) {
+    console.error(values.repeat ? `--repeat needs two run directories or more\n\n${HELP}` : HELP);
     return 2;
   }
+  const id = (dir: string): string => basename(dir.endsWith('.json') ? dirname(resolve(dir)) : resolve(dir));
+  const parentOf = (dir: string): string => dirname(resolve(dir.endsWith('.json') ? dirname(dir) : dir));
   try {
+    if (values.repeat) {
+      const first = positionals[0]!;
+      const last = positionals[positionals.length - 1]!;
+      const outDir = values.out ?? join(parentOf(first), `repeat-${id(first)}-to-${id(last)}`);
+      const rendered = await renderRepeatability(positionals, outDir);
+      console.log(`wrote ${rendered.markdownPath}`);
+      console.log(`wrote ${rendered.htmlPath}`);
+      console.log(repeatabilitySummary(rendered.analysis));
+      for (const w of rendered.analysis.warnings) console.warn(`warning: ${w}`);
+      return 0;
+    }
     const [first, second] = positionals;
     if (first !== undefined && second === undefined) {
       const report = await renderReport(first);
@@ -43,13 +63,7 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (first === undefined || second === undefined) return 2;
-    const id = (dir: string): string => basename(dir.endsWith('.json') ? dirname(resolve(dir)) : resolve(dir));
-    const outDir =
-      values.out ??
-      join(
-        dirname(resolve(second.endsWith('.json') ? dirname(second) : second)),
-        `compare-${id(first)}-vs-${id(second)}`,
-      );
+    const outDir = values.out ?? join(parentOf(second), `compare-${id(first)}-vs-${id(second)}`);
     const comparison = await renderComparison(first, second, outDir);
     console.log(`wrote ${comparison.markdownPath}`);
     console.log(`wrote ${comparison.htmlPath}`);
@@ -73,6 +87,6 @@ function parse(argv: string[]) {
   return parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { out: { type: 'string' }, repeat: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
 }

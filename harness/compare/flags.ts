@@ -38,6 +38,7 @@ export const COMPARE_FLAG_OPTIONS = {
   'fault-workload': { type: 'string' },
   results: { type: 'string' },
   'run-id': { type: 'string' },
+  runs: { type: 'string' },
   'no-report': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;

@@ -169,7 +169,7 @@ function signed(fraction: number): string {
 }
 
 /** Differences that make a before/after comparison of these two runs misleading. */
-function likeForLike(a: ReportRun, b: ReportRun): string[] {
+export function likeForLike(a: ReportRun, b: ReportRun): string[] {
   const warnings: string[] = [];
   const ea = a.environment;
   const eb = b.environment;

@@ -1,0 +1,462 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { seededRandom } from '../../core/workloads/load-mix.ts';
+import { DEFAULT_GRID } from '../load/index.ts';
+import type { HeadlineFigure } from '../stats/index.ts';
+import { likeForLike } from './comparison.ts';
+import { html, markdown, type Block, type Inline } from './document.ts';
+import { buildWorkloadReports, formatPercent, formatRps, verdictText, type ReportRun } from './model.ts';
+import { addRerunChecks } from './rerun.ts';
+import { readRun } from './run-report.ts';
+
+/**
+ * Whether a comparison survives being run again: several runs of the same command, read side by side.
+ * A run's intervals come from its own trials, and a trial cannot see what moves a whole run (the
+ * machine's speed that hour, a data layout, a database process's JIT): only another run can. This
+ * reads N runs and says, per workload, whether the verdict came out the same every time; per figure,
+ * which runs' medians fall outside another run's interval; and per row, whether whole runs moved the
+ * figure further than its trials vary within a run (a permutation test).
+ */
+
+/** How often the trials are reassigned to runs at random in the permutation test. */
+export const PERMUTATIONS = 10_000;
+
+export const BETWEEN_RUNS_METHOD =
+  "a permutation test per row: every trial's figure as grid steps (log rate / log(1 + resolution)); the statistic is the spread of the run means (their sum of squares about the row's mean, weighted by trials); the trials are reassigned to runs at random, keeping each run's number of trials, and p is the share of reassignments whose run means spread at least as far as measured (seeded, so the same runs give the same p). It treats a row's trials as exchangeable: a first trial searches cold, the later ones warm";
+
+/** One (workload, backend) across the runs. */
+export interface RepeatRow {
+  workload: string;
+  backend: string;
+  displayName: string;
+  /** Per run, in the order given; null when the run has no such row. */
+  figures: (HeadlineFigure | null)[];
+  /** Pairs where run `run`'s median lies outside run `other`'s interval, and by how many grid steps (negative: below). */
+  outside: { run: number; other: number; steps: number }[];
+  /** Ordered pairs of runs that both have this row. */
+  pairs: number;
+  /** Per run, the mean of its trials in grid steps; null when it has no trial that met the SLO. */
+  runMeans: (number | null)[];
+  /** Pooled standard deviation of the trials within runs, in grid steps; null without two trials in a run. */
+  withinSd: number | null;
+  /** The permutation test's p; null when fewer than two runs have a trial that met the SLO. */
+  p: number | null;
+}
+
+export interface RepeatWorkload {
+  workload: string;
+  /** Per run, the verdict (verdictText); null when the run did not measure the workload. */
+  verdicts: (string | null)[];
+  /** Per run, the share of its simulated reruns that gave its verdict; null without a rerun check. */
+  rerunSame: (number | null)[];
+  /** Every run that measured the workload gave the same verdict. */
+  same: boolean;
+}
+
+export interface RepeatRun {
+  runId: string;
+  runDir: string;
+  startedAt: string;
+  minutes: number;
+  steps: number;
+  /** The speed probe's median on the system under test's CPU at the run's start, ms. */
+  speedStartMs: number | null;
+  noiseFloor: number | null;
+}
+
+export interface RepeatabilityAnalysis {
+  runs: RepeatRun[];
+  /** Differences that make the runs not repeats of one command (machine, dataset, method settings). */
+  warnings: string[];
+  workloads: RepeatWorkload[];
+  rows: RepeatRow[];
+  /** (median, other run's interval) pairs outside, of all pairs. */
+  outside: number;
+  pairs: number;
+  /** The permutation test over all rows at once (the sum of the rows' statistics); null when no row qualifies. */
+  pooledP: number | null;
+  resolution: number;
+  permutations: number;
+}
+
+/** Reads the runs and compares them: verdicts, figures against each other's intervals, between-run spread. */
+export function analyseRepeatability(
+  runs: readonly { run: ReportRun; runDir: string }[],
+  options: { permutations?: number; seed?: number } = {},
+): RepeatabilityAnalysis {
+  if (runs.length < 2) throw new Error('a repeatability report needs at least two runs');
+  const first = runs[0]!.run;
+  const resolution = first.scenario.resolution ?? DEFAULT_GRID.ratio - 1;
+  const stepOf = (rate: number): number => Math.log(rate) / Math.log(1 + resolution);
+  const reports = runs.map(({ run }) => addRerunChecks(run, buildWorkloadReports(run)));
+
+  const workloadNames = unique(reports.flatMap((r) => r.map((w) => w.workload)));
+  const workloads = workloadNames.map((workload): RepeatWorkload => {
+    const own = reports.map((r) => r.find((w) => w.workload === workload));
+    const verdicts = own.map((w) => (w ? verdictText(w.recommendation) : null));
+    const measured = verdicts.filter((v): v is string => v !== null);
+    return {
+      workload,
+      verdicts,
+      rerunSame: own.map((w) => w?.rerun?.same ?? null),
+      same: measured.every((v) => v === measured[0]),
+    };
+  });
+
+  const rowKeys = unique(
+    reports.flatMap((r) => r.flatMap((w) => w.rows.map((row) => `${w.workload}\u0000${row.backend}`))),
+  );
+  const rows = rowKeys.map((key): RepeatRow => {
+    const [workload, backend] = key.split('\u0000') as [string, string];
+    const found = reports.map((r) =>
+      r.find((w) => w.workload === workload)?.rows.find((row) => row.backend === backend),
+    );
+    const figures = found.map((row) => row?.figure ?? null);
+    const outside: RepeatRow['outside'] = [];
+    let pairs = 0;
+    figures.forEach((a, i) =>
+      figures.forEach((b, j) => {
+        if (i === j || a === null || b === null) return;
+        pairs++;
+        const m = a.median ?? 0;
+        if (m >= b.low && m <= b.high) return;
+        const bound = m < b.low ? b.low : b.high;
+        const steps =
+          m > 0 && bound > 0 ? Math.round((stepOf(m) - stepOf(bound)) * 10) / 10 : m < b.low ? -Infinity : Infinity;
+        outside.push({ run: i, other: j, steps });
+      }),
+    );
+    const groups = figures.map((f) => (f ? f.values.filter((v): v is number => v !== null && v > 0).map(stepOf) : []));
+    return {
+      workload,
+      backend,
+      displayName: found.find((row) => row)?.displayName ?? backend,
+      figures,
+      outside,
+      pairs,
+      runMeans: groups.map((g) => (g.length > 0 ? mean(g) : null)),
+      withinSd: pooledSd(groups),
+      p: null,
+    };
+  });
+
+  const permutations = options.permutations ?? PERMUTATIONS;
+  const pooledP = permutationTest(
+    rows.map((row) =>
+      row.figures.map((f) => (f ? f.values.filter((v): v is number => v !== null && v > 0).map(stepOf) : [])),
+    ),
+    permutations,
+    seededRandom(options.seed ?? 1),
+    rows,
+  );
+
+  const warnings: string[] = [];
+  runs.slice(1).forEach(({ run }, k) => {
+    for (const w of [...likeForLike(first, run), ...methodDifferences(first, run)])
+      warnings.push(`run ${k + 2} against run 1: ${w}`);
+  });
+
+  return {
+    runs: runs.map(({ run, runDir }) => ({
+      runId: run.runId,
+      runDir,
+      startedAt: run.startedAt,
+      minutes: Math.round((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 6000) / 10,
+      steps: run.steps.length,
+      speedStartMs: run.machineSpeed?.readings.find((r) => r.when === 'start')?.cpus[0]?.medianMs ?? null,
+      noiseFloor: run.calibration?.noiseFloor ?? null,
+    })),
+    warnings,
+    workloads,
+    rows,
+    outside: rows.reduce((n, r) => n + r.outside.length, 0),
+    pairs: rows.reduce((n, r) => n + r.pairs, 0),
+    pooledP,
+    resolution,
+    permutations,
+  };
+}
+
+/** The scenario settings that decide how a figure is measured, as the flags that set them. */
+const METHOD_SETTINGS: [keyof ReportRun['scenario'], string][] = [
+  ['method', '--method'],
+  ['trials', '--trials'],
+  ['resolution', '--resolution'],
+  ['searchStartRps', '--search-start'],
+  ['stepDurationS', '--duration'],
+  ['warmupS', '--warmup'],
+  ['targetWarmupS', '--target-warmup'],
+  ['apiPerTrial', '--api-per-trial'],
+  ['databasePerTrial', '--database-per-trial'],
+  ['jitWarmupMaxS', '--jit-warmup'],
+  ['phaseShiftMaxS', '--phase-shift'],
+  ['endMissedStepsAfterS', '--end-missed'],
+  ['requestSeed', '--request-seed'],
+];
+
+/** Measuring settings in which run b differs from run a (`--phase-shift 0 (run 1: 14)`). */
+export function methodDifferences(a: ReportRun, b: ReportRun): string[] {
+  const out: string[] = [];
+  for (const [field, flag] of METHOD_SETTINGS) {
+    const [va, vb] = [a.scenario[field], b.scenario[field]];
+    if (JSON.stringify(va) !== JSON.stringify(vb)) out.push(`${flag} ${show(vb)} (run 1: ${show(va)})`);
+  }
+  const list = (run: ReportRun) => [...run.scenario.backends].sort().join(', ');
+  if (list(a) !== list(b)) out.push(`backends ${list(b)} (run 1: ${list(a)})`);
+  return out;
+}
+
+function show(value: unknown): string {
+  return value === undefined ? 'not recorded' : typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * Per row and pooled over all rows: the share of random reassignments of the trials to runs (each run
+ * keeping its number of trials) whose between-run sum of squares is at least the measured one. Sets
+ * `p` on each row that has trials in two runs or more; returns the pooled p (statistic: the sum over
+ * those rows, each reassigned independently in every permutation), or null when no row qualifies.
+ */
+function permutationTest(
+  groupsPerRow: number[][][],
+  permutations: number,
+  random: () => number,
+  rows: RepeatRow[],
+): number | null {
+  const tested = groupsPerRow
+    .map((groups, index) => ({ index, groups: groups.filter((g) => g.length > 0) }))
+    .filter((r) => r.groups.length >= 2);
+  if (tested.length === 0) return null;
+  const observed = tested.map((r) => betweenSs(r.groups));
+  const atLeast = tested.map(() => 0);
+  let pooledAtLeast = 0;
+  const total = observed.reduce((s, x) => s + x, 0);
+  const tolerance = 1e-9;
+  for (let p = 0; p < permutations; p++) {
+    let sum = 0;
+    tested.forEach((r, k) => {
+      const pool = r.groups.flat();
+      shuffle(pool, random);
+      let at = 0;
+      const regrouped = r.groups.map((g) => pool.slice(at, (at += g.length)));
+      const ss = betweenSs(regrouped);
+      if (ss >= observed[k]! - tolerance) atLeast[k]!++;
+      sum += ss;
+    });
+    if (sum >= total - tolerance) pooledAtLeast++;
+  }
+  tested.forEach((r, k) => (rows[r.index]!.p = (1 + atLeast[k]!) / (1 + permutations)));
+  return (1 + pooledAtLeast) / (1 + permutations);
+}
+
+/** Sum over groups of n · (group mean − grand mean)². */
+function betweenSs(groups: number[][]): number {
+  const all = groups.flat();
+  const grand = mean(all);
+  return groups.reduce((s, g) => s + g.length * (mean(g) - grand) ** 2, 0);
+}
+
+function pooledSd(groups: number[][]): number | null {
+  let ss = 0;
+  let df = 0;
+  for (const g of groups) {
+    if (g.length < 2) continue;
+    const m = mean(g);
+    ss += g.reduce((s, x) => s + (x - m) ** 2, 0);
+    df += g.length - 1;
+  }
+  return df > 0 ? Math.sqrt(ss / df) : null;
+}
+
+function shuffle(values: number[], random: () => number): void {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [values[i], values[j]] = [values[j]!, values[i]!];
+  }
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((s, x) => s + x, 0) / values.length;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** What renderRepeatability wrote. */
+export interface RenderedRepeatability {
+  markdownPath: string;
+  htmlPath: string;
+  analysis: RepeatabilityAnalysis;
+}
+
+/** Reads the runs, analyses them and writes repeatability.md and repeatability.html into `outDir`. */
+export async function renderRepeatability(runDirs: readonly string[], outDir: string): Promise<RenderedRepeatability> {
+  const runs = await Promise.all(runDirs.map((dir) => readRun(dir)));
+  const analysis = analyseRepeatability(runs);
+  await mkdir(outDir, { recursive: true });
+  const blocks = repeatabilityBlocks(analysis, outDir);
+  const markdownPath = join(outDir, 'repeatability.md');
+  const htmlPath = join(outDir, 'repeatability.html');
+  await writeFile(markdownPath, markdown(blocks));
+  await writeFile(htmlPath, await html(`storebench repeatability of ${analysis.runs.length} runs`, blocks, outDir));
+  return { markdownPath, htmlPath, analysis };
+}
+
+/** The one-paragraph answer: do the verdicts and figures come out again. */
+export function repeatabilitySummary(a: RepeatabilityAnalysis): string {
+  const same = a.workloads.filter((w) => w.same).map((w) => w.workload);
+  const differ = a.workloads.filter((w) => !w.same).map((w) => w.workload);
+  const verdicts =
+    differ.length === 0
+      ? `The same verdict in all ${a.runs.length} runs for every workload (${same.join(', ')}).`
+      : `The verdict changed between runs for ${differ.join(', ')}${same.length > 0 ? `; the same in every run for ${same.join(', ')}` : ''}.`;
+  const steps = [...new Set(a.rows.flatMap((r) => r.outside.map((o) => Math.abs(o.steps))))].sort((x, y) => x - y);
+  const figures =
+    a.outside === 0
+      ? `Every run's median lies inside every other run's interval (${a.pairs} pairs).`
+      : `${a.outside} of ${a.pairs} pairs (one run's median, another run's interval) fall outside, by ${steps.map(stepsText).join(', ')}.`;
+  const between =
+    a.pooledP === null
+      ? ''
+      : a.pooledP < 0.05
+        ? ` Whole runs moved the figures further than their trials vary within a run (permutation test over all rows, p = ${formatP(a.pooledP)}): one run's intervals understate how far a rerun can land.`
+        : ` Whole runs moved the figures no further than their trials vary within a run would explain (permutation test over all rows, p = ${formatP(a.pooledP)}).`;
+  return `${verdicts} ${figures}${between}`;
+}
+
+function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] {
+  const runHeader = a.runs.map((_, i) => `run ${i + 1}`);
+  const blocks: Block[] = [
+    { kind: 'heading', level: 1, text: `storebench repeatability: ${a.runs.length} runs` },
+    {
+      kind: 'paragraph',
+      inlines: [
+        'The runs, in the order given: ',
+        ...a.runs.flatMap((run, i): Inline[] => {
+          const report = join(run.runDir, 'report.md');
+          const name = `run ${i + 1}: ${run.runId}`;
+          return [
+            i > 0 ? '; ' : '',
+            existsSync(report) ? { text: name, href: relative(outDir, report) } : name,
+            ` (${run.startedAt})`,
+          ];
+        }),
+        '.',
+      ],
+    },
+    { kind: 'paragraph', inlines: [{ text: 'In short: ', strong: true }, repeatabilitySummary(a)] },
+  ];
+  if (a.warnings.length > 0) {
+    blocks.push({ kind: 'heading', level: 2, text: 'Not repeats of one command' });
+    blocks.push({ kind: 'list', items: a.warnings.map((w) => [w]) });
+  }
+
+  blocks.push({ kind: 'heading', level: 2, text: 'Verdicts' });
+  blocks.push({
+    kind: 'table',
+    header: ['workload', ...runHeader, 'the same in every run'],
+    rows: a.workloads.map((w) => [
+      [w.workload],
+      ...w.verdicts.map((v, i): Inline[] => [
+        v === null
+          ? 'not measured'
+          : `${v}${w.rerunSame[i] === null ? '' : ` (rerun check ${Math.round(w.rerunSame[i]! * 100)}%)`}`,
+      ]),
+      [w.same ? 'yes' : { text: 'no', strong: true }],
+    ]),
+  });
+  blocks.push({
+    kind: 'paragraph',
+    inlines: [
+      "The rerun check in brackets is each run's own estimate of how often its verdict would come out again (its report says how it is made); it cannot see what moves a whole run, which is what this page measures.",
+    ],
+  });
+
+  blocks.push({ kind: 'heading', level: 2, text: 'Figures against the other runs’ intervals' });
+  blocks.push({
+    kind: 'table',
+    header: ['workload', 'backend', ...runHeader, 'outside'],
+    rows: a.rows.map((row) => [
+      [row.workload],
+      [row.displayName],
+      ...row.figures.map((f): Inline[] => [figureCell(f)]),
+      [`${row.outside.length} of ${row.pairs}`],
+    ]),
+  });
+  blocks.push({
+    kind: 'paragraph',
+    inlines: [
+      "Each cell: the median of the run's trials, its interval [lowest trial pass – highest trial fail], and the trials' figures. A pair is outside when one run's median lies outside another run's interval.",
+    ],
+  });
+  const misses = a.rows.flatMap((row) =>
+    row.outside.map(
+      (o) =>
+        `${row.displayName} on ${row.workload}: run ${o.run + 1}'s ${formatRps(row.figures[o.run]!.median ?? 0)} lies ${stepsText(Math.abs(o.steps))} ${o.steps < 0 ? 'below' : 'above'} run ${o.other + 1}'s [${formatRps(row.figures[o.other]!.low)}–${formatRps(row.figures[o.other]!.high)}]`,
+    ),
+  );
+  if (misses.length > 0) blocks.push({ kind: 'list', items: misses.map((m) => [m]) });
+
+  blocks.push({ kind: 'heading', level: 2, text: 'What moves whole runs' });
+  blocks.push({
+    kind: 'table',
+    header: ['workload', 'backend', 'trials within a run (sd, grid steps)', 'run means (grid steps from run 1)', 'p'],
+    rows: a.rows.map((row) => {
+      const base = row.runMeans.find((m) => m !== null) ?? null;
+      return [
+        [row.workload],
+        [row.displayName],
+        [row.withinSd === null ? '—' : row.withinSd.toFixed(2)],
+        [row.runMeans.map((m) => (m === null || base === null ? '—' : signedSteps(m - base))).join(' / ')],
+        [row.p === null ? '—' : row.p < 0.05 ? { text: formatP(row.p), strong: true } : formatP(row.p)],
+      ];
+    }),
+  });
+  blocks.push({
+    kind: 'paragraph',
+    inlines: [
+      { text: 'Method: ', strong: true },
+      `${BETWEEN_RUNS_METHOD}; ${a.permutations.toLocaleString('en-US')} reassignments, one grid step = ${formatPercent(a.resolution)}. `,
+      'A small p (bold: under 0.05) says whole runs moved that row more than its trials vary within a run: the interval of one run understates how far another run can land. A large p does not prove the runs alike; with three or four runs the test sees only large run-to-run moves.',
+      a.pooledP === null ? '' : ` Over all rows at once: p = ${formatP(a.pooledP)}.`,
+    ],
+  });
+
+  blocks.push({ kind: 'heading', level: 2, text: 'Runs' });
+  blocks.push({
+    kind: 'table',
+    header: ['run', 'run id', 'started', 'wall time', 'steps', 'speed probe at start', 'noise floor'],
+    rows: a.runs.map((run, i) => [
+      [`run ${i + 1}`],
+      [run.runId],
+      [run.startedAt],
+      [`${run.minutes} min`],
+      [String(run.steps)],
+      [run.speedStartMs === null ? '—' : `${run.speedStartMs} ms`],
+      [run.noiseFloor === null ? '—' : formatPercent(run.noiseFloor)],
+    ]),
+  });
+  return blocks;
+}
+
+function figureCell(f: HeadlineFigure | null): string {
+  if (f === null) return 'not measured';
+  if (f.median === null) return 'no rate met the SLO';
+  const trials = f.values.map((v) => (v === null ? '—' : formatRps(v))).join('/');
+  return `${formatRps(f.median)} [${formatRps(f.low)}–${formatRps(f.high)}${f.openEnded ? '+' : ''}] (${trials})`;
+}
+
+function stepsText(steps: number): string {
+  if (!Number.isFinite(steps)) return 'the whole range';
+  return steps === 1 ? 'one grid step' : `${steps} grid steps`;
+}
+
+function signedSteps(steps: number): string {
+  const r = Math.round(steps * 100) / 100;
+  return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${Math.abs(r).toFixed(2)}`;
+}
+
+function formatP(p: number): string {
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+}
