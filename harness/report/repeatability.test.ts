@@ -59,6 +59,39 @@ describe('repeatability of several runs', () => {
     assert.match(repeatabilitySummary(a), /1 of \d+ pairs .* fall outside, by one grid step/);
   });
 
+  test('pairs outside had whole runs moved nothing: the mean over random reassignments of the trials', () => {
+    const a = analyseRepeatability(
+      [runWith('r1', { 'postgres/catalog': [10, 10, 10] }), runWith('r2', { 'postgres/catalog': [11, 11, 11] })],
+      { permutations: 4000, seed: 3 },
+    );
+    const row = a.rows.find((r) => r.backend === 'postgres' && r.workload === 'catalog')!;
+    // Measured: run 1's median g(10) lies below run 2's [g(11), g(12)]; run 2's g(11) is the top of run 1's interval.
+    assert.deepEqual(row.outside, [{ run: 0, other: 1, steps: -1 }]);
+    // The 20 splits of {10, 10, 10, 11, 11, 11} into two runs of three: a pair falls outside only when a
+    // run gets three alike (2 splits of 20, one pair each); a 2:1 split gives both runs [g(10), g(12)].
+    assert.ok(Math.abs(row.expectedOutside! - 0.1) < 0.03, `expected ${row.expectedOutside}`);
+    assert.equal(a.outside, 1);
+    // The other rows are alike in both runs, trial by trial: reassigned, their trials can split unevenly too.
+    assert.ok(a.expectedOutside! >= row.expectedOutside!, `pooled ${a.expectedOutside}`);
+    assert.ok(a.atLeastOutside! > 0 && a.atLeastOutside! <= 1, `at least ${a.atLeastOutside}`);
+    assert.match(
+      repeatabilitySummary(a),
+      /Had whole runs moved nothing .*, the intervals of 3 trials would leave [\d.]+ outside on average, and 1 or more in \d+% of the reassignments\./,
+    );
+    // Runs whose trials are all alike within each row: no reassignment can put a pair outside.
+    const alike = (id: string) => {
+      const r = runWith(id);
+      for (const t of r.run.trials!) {
+        const first = r.run.trials!.find((u) => u.backend === t.backend && u.workload === t.workload)!;
+        [t.pass, t.fail] = [first.pass, first.fail];
+      }
+      return r;
+    };
+    const none = analyseRepeatability([alike('r1'), alike('r2')], { permutations: 300 });
+    assert.equal(none.outside, 0);
+    assert.equal(none.expectedOutside, 0);
+  });
+
   test('a changed verdict is named; a method setting that differs is a warning', () => {
     const low = runWith('r2', { 'postgres/catalog': [1, 1, 1], 'postgres/overview': [1, 1, 1] });
     low.run.scenario.phaseShiftMaxS = 0;

@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { seededRandom } from '../../core/workloads/load-mix.ts';
 import { DEFAULT_GRID } from '../load/index.ts';
-import type { HeadlineFigure } from '../stats/index.ts';
+import { headlineFigure, type HeadlineFigure } from '../stats/index.ts';
+import type { TrialRecord } from '../results/index.ts';
 import { likeForLike } from './comparison.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
-import { buildWorkloadReports, formatPercent, formatRps, verdictText, type ReportRun } from './model.ts';
+import { buildWorkloadReports, formatPercent, formatRps, trialRecords, verdictText, type ReportRun } from './model.ts';
 import { addRerunChecks } from './rerun.ts';
 import { readRun } from './run-report.ts';
 
@@ -23,7 +24,7 @@ import { readRun } from './run-report.ts';
 export const PERMUTATIONS = 10_000;
 
 export const BETWEEN_RUNS_METHOD =
-  "a permutation test per row: every trial's figure as grid steps (log rate / log(1 + resolution)); the statistic is the spread of the run means (their sum of squares about the row's mean, weighted by trials); the trials are reassigned to runs at random, keeping each run's number of trials, and p is the share of reassignments whose run means spread at least as far as measured (seeded, so the same runs give the same p). It treats a row's trials as exchangeable: a first trial searches cold, the later ones warm";
+  "a permutation test per row: every trial's figure (its pass; a trial keeps its fail with it) as grid steps (log rate / log(1 + resolution)); the statistic is the spread of the run means (their sum of squares about the row's mean, weighted by trials); the trials are reassigned to runs at random, keeping each run's number of trials, and p is the share of reassignments whose run means spread at least as far as measured (seeded, so the same runs give the same p). It treats a row's trials as exchangeable: a first trial searches cold, the later ones warm";
 
 /** One (workload, backend) across the runs. */
 export interface RepeatRow {
@@ -40,8 +41,10 @@ export interface RepeatRow {
   runMeans: (number | null)[];
   /** Pooled standard deviation of the trials within runs, in grid steps; null without two trials in a run. */
   withinSd: number | null;
-  /** The permutation test's p; null when fewer than two runs have a trial that met the SLO. */
+  /** The permutation test's p; null when fewer than two runs have trials. */
   p: number | null;
+  /** Mean pairs outside when the row's trials are reassigned to runs at random; null when not tested. */
+  expectedOutside: number | null;
 }
 
 export interface RepeatWorkload {
@@ -76,6 +79,13 @@ export interface RepeatabilityAnalysis {
   pairs: number;
   /** The permutation test over all rows at once (the sum of the rows' statistics); null when no row qualifies. */
   pooledP: number | null;
+  /**
+   * Pairs outside on average when every row's trials are reassigned to runs at random (what three-trial
+   * intervals give when whole runs move nothing), and the share of reassignments with at least as many
+   * outside as measured; null when no row qualifies.
+   */
+  expectedOutside: number | null;
+  atLeastOutside: number | null;
   resolution: number;
   permutations: number;
 }
@@ -107,48 +117,36 @@ export function analyseRepeatability(
   const rowKeys = unique(
     reports.flatMap((r) => r.flatMap((w) => w.rows.map((row) => `${w.workload}\u0000${row.backend}`))),
   );
+  const trialsOf = runs.map(({ run }) => trialRecords(run));
   const rows = rowKeys.map((key): RepeatRow => {
     const [workload, backend] = key.split('\u0000') as [string, string];
     const found = reports.map((r) =>
       r.find((w) => w.workload === workload)?.rows.find((row) => row.backend === backend),
     );
     const figures = found.map((row) => row?.figure ?? null);
-    const outside: RepeatRow['outside'] = [];
-    let pairs = 0;
-    figures.forEach((a, i) =>
-      figures.forEach((b, j) => {
-        if (i === j || a === null || b === null) return;
-        pairs++;
-        const m = a.median ?? 0;
-        if (m >= b.low && m <= b.high) return;
-        const bound = m < b.low ? b.low : b.high;
-        const steps =
-          m > 0 && bound > 0 ? Math.round((stepOf(m) - stepOf(bound)) * 10) / 10 : m < b.low ? -Infinity : Infinity;
-        outside.push({ run: i, other: j, steps });
-      }),
-    );
-    const groups = figures.map((f) => (f ? f.values.filter((v): v is number => v !== null && v > 0).map(stepOf) : []));
+    const groups = figures.map((f) => (f ? passSteps(f.values, stepOf) : []));
     return {
       workload,
       backend,
       displayName: found.find((row) => row)?.displayName ?? backend,
       figures,
-      outside,
-      pairs,
+      outside: outsidePairs(figures, stepOf),
+      pairs: figures.filter((f) => f !== null).length * (figures.filter((f) => f !== null).length - 1),
       runMeans: groups.map((g) => (g.length > 0 ? mean(g) : null)),
       withinSd: pooledSd(groups),
       p: null,
+      expectedOutside: null,
     };
   });
 
   const permutations = options.permutations ?? PERMUTATIONS;
-  const pooledP = permutationTest(
+  const pooled = permutationTest(
     rows.map((row) =>
-      row.figures.map((f) => (f ? f.values.filter((v): v is number => v !== null && v > 0).map(stepOf) : [])),
+      trialsOf.map((trials, i) =>
+        row.figures[i] === null ? [] : trials.filter((t) => t.backend === row.backend && t.workload === row.workload),
+      ),
     ),
-    permutations,
-    seededRandom(options.seed ?? 1),
-    rows,
+    { permutations, random: seededRandom(options.seed ?? 1), stepOf, rows },
   );
 
   const warnings: string[] = [];
@@ -172,7 +170,9 @@ export function analyseRepeatability(
     rows,
     outside: rows.reduce((n, r) => n + r.outside.length, 0),
     pairs: rows.reduce((n, r) => n + r.pairs, 0),
-    pooledP,
+    pooledP: pooled?.p ?? null,
+    expectedOutside: pooled?.expectedOutside ?? null,
+    atLeastOutside: pooled?.atLeastOutside ?? null,
     resolution,
     permutations,
   };
@@ -211,42 +211,98 @@ function show(value: unknown): string {
   return value === undefined ? 'not recorded' : typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** The trials' passing rates in grid steps (a trial with no passing rate has none). */
+function passSteps(values: readonly (number | null)[], stepOf: (rate: number) => number): number[] {
+  return values.filter((v): v is number => v !== null && v > 0).map(stepOf);
+}
+
+/** Ordered pairs of runs (i, j) where run i's median lies outside run j's interval, with the distance in grid steps. */
+function outsidePairs(
+  figures: readonly (HeadlineFigure | null)[],
+  stepOf: (rate: number) => number,
+): RepeatRow['outside'] {
+  const outside: RepeatRow['outside'] = [];
+  figures.forEach((a, i) =>
+    figures.forEach((b, j) => {
+      if (i === j || a === null || b === null) return;
+      const m = a.median ?? 0;
+      if (m >= b.low && m <= b.high) return;
+      const bound = m < b.low ? b.low : b.high;
+      const steps =
+        m > 0 && bound > 0 ? Math.round((stepOf(m) - stepOf(bound)) * 10) / 10 : m < b.low ? -Infinity : Infinity;
+      outside.push({ run: i, other: j, steps });
+    }),
+  );
+  return outside;
+}
+
 /**
- * Per row and pooled over all rows: the share of random reassignments of the trials to runs (each run
- * keeping its number of trials) whose between-run sum of squares is at least the measured one. Sets
- * `p` on each row that has trials in two runs or more; returns the pooled p (statistic: the sum over
- * those rows, each reassigned independently in every permutation), or null when no row qualifies.
+ * What the runs would look like if whole runs moved nothing: a row's trials (each with its pass and
+ * fail) reassigned to the runs at random, each run keeping its number of trials, `permutations` times.
+ * Per row: p, the share of reassignments whose run means (grid steps) spread at least as far as
+ * measured, and the mean number of (median, other interval) pairs outside. Pooled: p of the sum of the
+ * rows' statistics (each row reassigned independently), the mean total of pairs outside, and the share
+ * of reassignments with at least as many pairs outside as measured. Null when no row has trials in two runs.
  */
 function permutationTest(
-  groupsPerRow: number[][][],
-  permutations: number,
-  random: () => number,
-  rows: RepeatRow[],
-): number | null {
-  const tested = groupsPerRow
-    .map((groups, index) => ({ index, groups: groups.filter((g) => g.length > 0) }))
-    .filter((r) => r.groups.length >= 2);
+  trialsPerRow: TrialRecord[][][],
+  options: { permutations: number; random: () => number; stepOf: (rate: number) => number; rows: RepeatRow[] },
+): { p: number; expectedOutside: number; atLeastOutside: number } | null {
+  const { permutations, random, stepOf, rows } = options;
+  const tested = trialsPerRow
+    .map((runs, index) => ({ index, runs: runs.filter((g) => g.length > 0) }))
+    .filter((r) => r.runs.length >= 2);
   if (tested.length === 0) return null;
-  const observed = tested.map((r) => betweenSs(r.groups));
+  const ss = (groups: TrialRecord[][]): number =>
+    betweenSs(
+      groups.map((g) =>
+        passSteps(
+          g.map((t) => t.pass),
+          stepOf,
+        ),
+      ),
+    );
+  const observed = tested.map((r) => ss(r.runs));
+  const observedTotal = observed.reduce((s, x) => s + x, 0);
+  const observedOutside = tested.reduce((n, r) => n + rows[r.index]!.outside.length, 0);
   const atLeast = tested.map(() => 0);
+  const outsideSum = tested.map(() => 0);
   let pooledAtLeast = 0;
-  const total = observed.reduce((s, x) => s + x, 0);
+  let outsideAtLeast = 0;
+  let outsideTotal = 0;
   const tolerance = 1e-9;
   for (let p = 0; p < permutations; p++) {
     let sum = 0;
+    let outside = 0;
     tested.forEach((r, k) => {
-      const pool = r.groups.flat();
+      const pool = r.runs.flat();
       shuffle(pool, random);
       let at = 0;
-      const regrouped = r.groups.map((g) => pool.slice(at, (at += g.length)));
-      const ss = betweenSs(regrouped);
-      if (ss >= observed[k]! - tolerance) atLeast[k]!++;
-      sum += ss;
+      const regrouped = r.runs.map((g) => pool.slice(at, (at += g.length)));
+      const stat = ss(regrouped);
+      if (stat >= observed[k]! - tolerance) atLeast[k]!++;
+      sum += stat;
+      const { backend, workload } = rows[r.index]!;
+      const n = outsidePairs(
+        regrouped.map((g) => headlineFigure(g, backend, workload)),
+        stepOf,
+      ).length;
+      outsideSum[k]! += n;
+      outside += n;
     });
-    if (sum >= total - tolerance) pooledAtLeast++;
+    if (sum >= observedTotal - tolerance) pooledAtLeast++;
+    if (outside >= observedOutside) outsideAtLeast++;
+    outsideTotal += outside;
   }
-  tested.forEach((r, k) => (rows[r.index]!.p = (1 + atLeast[k]!) / (1 + permutations)));
-  return (1 + pooledAtLeast) / (1 + permutations);
+  tested.forEach((r, k) => {
+    rows[r.index]!.p = (1 + atLeast[k]!) / (1 + permutations);
+    rows[r.index]!.expectedOutside = outsideSum[k]! / permutations;
+  });
+  return {
+    p: (1 + pooledAtLeast) / (1 + permutations),
+    expectedOutside: outsideTotal / permutations,
+    atLeastOutside: outsideAtLeast / permutations,
+  };
 }
 
 /** Sum over groups of n · (group mean − grand mean)². */
@@ -268,7 +324,7 @@ function pooledSd(groups: number[][]): number | null {
   return df > 0 ? Math.sqrt(ss / df) : null;
 }
 
-function shuffle(values: number[], random: () => number): void {
+function shuffle<T>(values: T[], random: () => number): void {
   for (let i = values.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [values[i], values[j]] = [values[j]!, values[i]!];
@@ -316,13 +372,17 @@ export function repeatabilitySummary(a: RepeatabilityAnalysis): string {
     a.outside === 0
       ? `Every run's median lies inside every other run's interval (${a.pairs} pairs).`
       : `${a.outside} of ${a.pairs} pairs (one run's median, another run's interval) fall outside, by ${steps.map(stepsText).join(', ')}.`;
+  const expected =
+    a.expectedOutside === null || a.atLeastOutside === null
+      ? ''
+      : ` Had whole runs moved nothing (each row's trials reassigned to the runs at random), the intervals of ${trialsText(a)} would leave ${a.expectedOutside.toFixed(1)} outside on average${a.outside > 0 ? `, and ${a.outside} or more in ${shareText(a.atLeastOutside)} of the reassignments` : ''}.`;
   const between =
     a.pooledP === null
       ? ''
       : a.pooledP < 0.05
-        ? ` Whole runs moved the figures further than their trials vary within a run (permutation test over all rows, p = ${formatP(a.pooledP)}): one run's intervals understate how far a rerun can land.`
-        : ` Whole runs moved the figures no further than their trials vary within a run would explain (permutation test over all rows, p = ${formatP(a.pooledP)}).`;
-  return `${verdicts} ${figures}${between}`;
+        ? ` Whole runs moved the figures further than their trials vary within a run (permutation test over all rows, ${pText(a.pooledP)}): one run's intervals understate how far a rerun can land.`
+        : ` Whole runs moved the figures no further than their trials vary within a run would explain (permutation test over all rows, ${pText(a.pooledP)}).`;
+  return `${verdicts} ${figures}${expected}${between}`;
 }
 
 function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] {
@@ -401,7 +461,14 @@ function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] 
   blocks.push({ kind: 'heading', level: 2, text: 'What moves whole runs' });
   blocks.push({
     kind: 'table',
-    header: ['workload', 'backend', 'trials within a run (sd, grid steps)', 'run means (grid steps from run 1)', 'p'],
+    header: [
+      'workload',
+      'backend',
+      'trials within a run (sd, grid steps)',
+      'run means (grid steps from run 1)',
+      'p',
+      'pairs outside: measured / had runs moved nothing',
+    ],
     rows: a.rows.map((row) => {
       const base = row.runMeans.find((m) => m !== null) ?? null;
       return [
@@ -410,6 +477,7 @@ function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] 
         [row.withinSd === null ? '—' : row.withinSd.toFixed(2)],
         [row.runMeans.map((m) => (m === null || base === null ? '—' : signedSteps(m - base))).join(' / ')],
         [row.p === null ? '—' : row.p < 0.05 ? { text: formatP(row.p), strong: true } : formatP(row.p)],
+        [`${row.outside.length} / ${row.expectedOutside === null ? '—' : row.expectedOutside.toFixed(1)}`],
       ];
     }),
   });
@@ -419,14 +487,24 @@ function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] 
       { text: 'Method: ', strong: true },
       `${BETWEEN_RUNS_METHOD}; ${a.permutations.toLocaleString('en-US')} reassignments, one grid step = ${formatPercent(a.resolution)}. `,
       'A small p (bold: under 0.05) says whole runs moved that row more than its trials vary within a run: the interval of one run understates how far another run can land. A large p does not prove the runs alike; with three or four runs the test sees only large run-to-run moves.',
-      a.pooledP === null ? '' : ` Over all rows at once: p = ${formatP(a.pooledP)}.`,
+      a.pooledP === null ? '' : ` Over all rows at once: ${pText(a.pooledP)}.`,
+      ' The last column: the pairs outside as measured, and their mean over the reassignments, which is what intervals from this many trials give when whole runs move nothing.',
     ],
   });
 
   blocks.push({ kind: 'heading', level: 2, text: 'Runs' });
   blocks.push({
     kind: 'table',
-    header: ['run', 'run id', 'started', 'wall time', 'steps', 'speed probe at start', 'noise floor'],
+    header: [
+      'run',
+      'run id',
+      'started',
+      'wall time',
+      'steps',
+      'speed probe at start',
+      'noise floor',
+      'rows moved from run 1 (mean, grid steps)',
+    ],
     rows: a.runs.map((run, i) => [
       [`run ${i + 1}`],
       [run.runId],
@@ -435,9 +513,21 @@ function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] 
       [String(run.steps)],
       [run.speedStartMs === null ? '—' : `${run.speedStartMs} ms`],
       [run.noiseFloor === null ? '—' : formatPercent(run.noiseFloor)],
+      [rowsMoved(a, i)],
     ]),
   });
   return blocks;
+}
+
+/**
+ * How far run i's trials sat from run 1's, averaged over the rows both measured, in grid steps: a whole
+ * run that sat higher or lower on every row (next to its speed probe) is the machine, not a backend.
+ */
+function rowsMoved(a: RepeatabilityAnalysis, i: number): string {
+  const moves = a.rows
+    .filter((r) => r.runMeans[0] !== null && r.runMeans[i] !== null)
+    .map((r) => r.runMeans[i]! - r.runMeans[0]!);
+  return moves.length === 0 ? '—' : signedSteps(mean(moves));
 }
 
 function figureCell(f: HeadlineFigure | null): string {
@@ -445,6 +535,13 @@ function figureCell(f: HeadlineFigure | null): string {
   if (f.median === null) return 'no rate met the SLO';
   const trials = f.values.map((v) => (v === null ? '—' : formatRps(v))).join('/');
   return `${formatRps(f.median)} [${formatRps(f.low)}–${formatRps(f.high)}${f.openEnded ? '+' : ''}] (${trials})`;
+}
+
+/** `3 trials` or `2-3 trials`: how many trials the runs' figures had. */
+function trialsText(a: RepeatabilityAnalysis): string {
+  const counts = a.rows.flatMap((r) => r.figures.filter((f) => f !== null).map((f) => f!.values.length));
+  const [lo, hi] = [Math.min(...counts), Math.max(...counts)];
+  return `${lo === hi ? lo : `${lo}-${hi}`} trial${hi === 1 ? '' : 's'}`;
 }
 
 function stepsText(steps: number): string {
@@ -455,6 +552,14 @@ function stepsText(steps: number): string {
 function signedSteps(steps: number): string {
   const r = Math.round(steps * 100) / 100;
   return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${Math.abs(r).toFixed(2)}`;
+}
+
+function pText(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
+}
+
+function shareText(share: number): string {
+  return share > 0 && share < 0.005 ? 'under 1%' : `${Math.round(share * 100)}%`;
 }
 
 function formatP(p: number): string {
