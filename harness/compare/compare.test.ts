@@ -140,12 +140,19 @@ describe('compare end to end (real servers)', () => {
       const run = JSON.parse(await readFile(join(outcome.runDir, 'run.json'), 'utf8')) as RunResult;
 
       assert.deepEqual(run.skippedBackends, []);
-      // The machine's speed, read before the first server started and after the last one stopped, on
-      // each CPU set of the placement.
+      // The machine's speed, read before the first server started, between the trials (everything
+      // paused) and after the last server stopped, on each CPU set of the placement.
       assert.deepEqual(
-        run.machineSpeed?.readings.map((r) => [r.when, r.cpus.map((c) => c.cpus)]),
-        ['start', 'end'].map((when) => [
+        run.machineSpeed?.readings.map((r) => [r.when, r.trial, r.cpus.map((c) => c.cpus)]),
+        (
+          [
+            ['start', undefined],
+            ['trial', 2],
+            ['end', undefined],
+          ] as const
+        ).map(([when, trial]) => [
           when,
+          trial,
           run.placement!.mode === 'pinned'
             ? [run.placement!.systemUnderTestCpus, run.placement!.loadGeneratorCpus]
             : ['any'],

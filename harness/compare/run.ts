@@ -20,6 +20,7 @@ import type { ServerKind } from '../provision/index.ts';
 import {
   databaseObserver,
   describeSpeedReading,
+  speedReadingWhen,
   probeMachineSpeed,
   SPEED_PROBE,
   type DatabaseObserver,
@@ -267,6 +268,7 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
         ...prepared.flatMap((p) => p.database?.pids() ?? []),
         ...(network?.network.relayPid() !== undefined ? [network.network.relayPid()!] : []),
       ],
+      betweenTrials: (trial) => readMachineSpeed('trial', placement, result, log, trial),
       ...(plan.profileWorkload && { profileWorkload: plan.profileWorkload }),
       skip: (target, error) => {
         if (error instanceof VerifyMismatchError || !(error instanceof LayoutUnavailableError)) return false;
@@ -446,6 +448,7 @@ async function readMachineSpeed(
   placement: Placement,
   result: RunResult,
   log: Log,
+  trial?: number,
 ): Promise<void> {
   const sets =
     placement.mode === 'pinned'
@@ -455,11 +458,11 @@ async function readMachineSpeed(
         ]
       : [{ role: 'shared', cpus: undefined }];
   try {
-    const reading = await probeMachineSpeed(when, sets);
+    const reading = await probeMachineSpeed(when, sets, trial);
     (result.machineSpeed ??= { probe: SPEED_PROBE, readings: [] }).readings.push(reading);
-    log(`compare: machine speed at the ${when}: ${describeSpeedReading(reading)}`);
+    log(`compare: machine speed ${speedReadingWhen(reading)}: ${describeSpeedReading(reading)}`);
   } catch (error) {
-    const note = `machine speed probe at the ${when} failed: ${firstLine(error)}`;
+    const note = `machine speed probe ${speedReadingWhen({ when, ...(trial !== undefined && { trial }) })} failed: ${firstLine(error)}`;
     result.notes.push(note);
     log(`compare: ${note}`);
   }

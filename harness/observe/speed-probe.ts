@@ -87,6 +87,7 @@ export async function timeFixedWork(
 export async function probeMachineSpeed(
   when: MachineSpeedReading['when'],
   placement: { role: string; cpus: string | undefined }[],
+  trial?: number,
 ): Promise<MachineSpeedReading> {
   const cpus: MachineSpeedReading['cpus'] = [];
   for (const { role, cpus: set } of placement) {
@@ -97,7 +98,12 @@ export async function probeMachineSpeed(
   disk.start();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const fsync = disk.stop();
-  return { when, at: new Date().toISOString(), cpus, ...(fsync && { fsync }) };
+  return { when, ...(trial !== undefined && { trial }), at: new Date().toISOString(), cpus, ...(fsync && { fsync }) };
+}
+
+/** When a reading was taken, in words: `at the start`, `before trial 2`, `at the end`. */
+export function speedReadingWhen(reading: Pick<MachineSpeedReading, 'when' | 'trial'>): string {
+  return reading.when === 'trial' ? `before trial ${reading.trial ?? '?'}` : `at the ${reading.when}`;
 }
 
 /**

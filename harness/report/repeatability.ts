@@ -63,8 +63,8 @@ export interface RepeatRun {
   startedAt: string;
   minutes: number;
   steps: number;
-  /** The speed probe's median on the system under test's CPU at the run's start, ms. */
-  speedStartMs: number | null;
+  /** The speed probe's medians on the system under test's CPU, ms, in order: start, before each later trial, end. */
+  speedMs: number[];
   noiseFloor: number | null;
 }
 
@@ -162,7 +162,7 @@ export function analyseRepeatability(
       startedAt: run.startedAt,
       minutes: Math.round((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 6000) / 10,
       steps: run.steps.length,
-      speedStartMs: run.machineSpeed?.readings.find((r) => r.when === 'start')?.cpus[0]?.medianMs ?? null,
+      speedMs: (run.machineSpeed?.readings ?? []).flatMap((r) => (r.cpus[0] ? [r.cpus[0].medianMs] : [])),
       noiseFloor: run.calibration?.noiseFloor ?? null,
     })),
     warnings,
@@ -501,7 +501,7 @@ function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] 
       'started',
       'wall time',
       'steps',
-      'speed probe at start',
+      'speed probe (ms: start, between trials, end)',
       'noise floor',
       'rows moved from run 1 (mean, grid steps)',
     ],
@@ -511,7 +511,7 @@ function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] 
       [run.startedAt],
       [`${run.minutes} min`],
       [String(run.steps)],
-      [run.speedStartMs === null ? '—' : `${run.speedStartMs} ms`],
+      [run.speedMs.length === 0 ? '—' : run.speedMs.join(', ')],
       [run.noiseFloor === null ? '—' : formatPercent(run.noiseFloor)],
       [rowsMoved(a, i)],
     ]),

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { RESTART_ACTION, RUN_SCHEMA_VERSION, type StepResult } from '../results/index.ts';
 import { endedEarlyText, stallFloorMs } from '../load/index.ts';
-import { describeSpeedReading } from '../observe/speed-probe.ts';
+import { describeSpeedReading, speedReadingWhen } from '../observe/speed-probe.ts';
 import { renderRunCharts, type ChartFile } from './charts.ts';
 import { layoutBlocks, renderResilienceCharts, resilienceBlocks } from './resilience.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
@@ -168,7 +168,7 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
       ...(run.machineSpeed
         ? [
             ['machine speed probe', `${run.machineSpeed.probe}: median ms (lowest-highest rep), lower is faster`],
-            ...run.machineSpeed.readings.map((r) => [`machine speed at the ${r.when}`, describeSpeedReading(r)]),
+            ...run.machineSpeed.readings.map((r) => [`machine speed ${speedReadingWhen(r)}`, describeSpeedReading(r)]),
           ]
         : []),
     ].map(([k, v]) => [[k ?? ''], [v ?? '']]),

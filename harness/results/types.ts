@@ -57,7 +57,9 @@ export interface MachineSpeed {
 }
 
 export interface MachineSpeedReading {
-  when: 'start' | 'end';
+  when: 'start' | 'trial' | 'end';
+  /** For a reading between trials: the trial about to start (every server of the run paused or stopped). */
+  trial?: number;
   /** ISO 8601, when the reading finished. */
   at: string;
   /** The work timed on each CPU set of the placement, the system under test's first. */

@@ -59,7 +59,10 @@ async function countingServer(): Promise<{ url: string; count: () => number; ser
 }
 
 /** One ladder step of 100 RPS per trial, two trials, against the counting server; the run's result. */
-async function ladderRun(input: ScenarioInput): Promise<{ result: RunResult; requests: number }> {
+async function ladderRun(
+  input: ScenarioInput,
+  betweenTrials?: (trial: number, result: RunResult) => Promise<void>,
+): Promise<{ result: RunResult; requests: number }> {
   const { url, count, server } = await countingServer();
   try {
     const scenario = parseScenario({
@@ -75,7 +78,14 @@ async function ladderRun(input: ScenarioInput): Promise<{ result: RunResult; req
     });
     const result = newRunResult({ scenario: scenarioRecord(scenario) });
     const target: LoadTarget = { label: 'counted', open: async () => ({ url, close: async () => undefined }) };
-    await runScenario({ scenario, targets: [target], result, runDir: '/nonexistent', save: async () => undefined });
+    await runScenario({
+      scenario,
+      targets: [target],
+      result,
+      runDir: '/nonexistent',
+      save: async () => undefined,
+      ...(betweenTrials && { betweenTrials: (trial: number) => betweenTrials(trial, result) }),
+    });
     return { result, requests: count() };
   } finally {
     server.closeAllConnections();
@@ -115,5 +125,19 @@ describe('phase shift before a trial', { timeout: 60_000 }, () => {
 
     const drawn = await ladderRun({ phaseShiftMaxS: 2 });
     assert.equal(typeof drawn.result.scenario.phaseSeed, 'number', 'a run without a seed draws one and records it');
+  });
+});
+
+describe('between trials', { timeout: 60_000 }, () => {
+  test('the hook runs before every trial after the first, once the trial before it has been measured', async () => {
+    const calls: { trial: number; steps: number; trials: number }[] = [];
+    await ladderRun({ phaseShiftMaxS: 0, trials: 3 }, async (trial, result) => {
+      calls.push({ trial, steps: result.steps.length, trials: result.trials?.length ?? 0 });
+    });
+    // One step per trial: before trial 2, trial 1's step and record are in; before trial 3, trial 2's too.
+    assert.deepEqual(calls, [
+      { trial: 2, steps: 1, trials: 1 },
+      { trial: 3, steps: 2, trials: 2 },
+    ]);
   });
 });

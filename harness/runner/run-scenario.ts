@@ -37,6 +37,11 @@ export interface ScenarioRun {
    * others; false (the default) stops the run with the error.
    */
   skip?: (target: LoadTarget, error: unknown) => boolean;
+  /**
+   * Called before every trial after the first, while every target is paused or closed (compare reads
+   * the machine's speed there, so a run records its own drift).
+   */
+  betweenTrials?: (trial: number) => Promise<void>;
   /** The workload a profile re-runs (default each target's first). */
   profileWorkload?: string;
   log?: (line: string) => void;
@@ -63,6 +68,7 @@ export async function runScenario(run: ScenarioRun): Promise<void> {
   const phases = seededRandom(phaseSeed);
   try {
     for (let trial = 1; trial <= scenario.trials; trial++) {
+      if (trial > 1) await run.betweenTrials?.(trial);
       const shift = (trial - 1) % Math.max(1, targets.length);
       const order = [...targets.slice(shift), ...targets.slice(0, shift)];
       for (const target of order) {
