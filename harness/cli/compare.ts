@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   COMPARE_FLAG_OPTIONS,
@@ -13,7 +13,7 @@ import {
 } from '../compare/index.ts';
 import { SERVER_KIND_NAMES } from '../provision/index.ts';
 import { buildWorkloadReports, formatFigure, rerunText, verdictText } from '../report/index.ts';
-import { renderRepeatability, repeatabilitySummary } from '../report/repeatability.ts';
+import { renderRepeatability, repeatabilitySummary, repeatDirName } from '../report/repeatability.ts';
 import type { RunResult } from '../results/index.ts';
 import { SCENARIO_FLAG_HELP, ScenarioError } from '../scenario/index.ts';
 import { FLAG_HELP, UsageError } from './flags.ts';
@@ -119,8 +119,7 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   if (runs > 1 && plan.report !== false) {
-    const id = (dir: string): string => basename(dir);
-    const outDir = join(plan.resultsDir, `repeat-${id(runDirs[0]!)}-to-${id(runDirs[runDirs.length - 1]!)}`);
+    const outDir = join(plan.resultsDir, repeatDirName(runDirs[0]!, runDirs[runDirs.length - 1]!));
     const rendered = await renderRepeatability(runDirs, outDir);
     console.log(`\n${runs} runs: ${repeatabilitySummary(rendered.analysis)}`);
     console.log(`repeatability: ${rendered.markdownPath}\n               ${rendered.htmlPath}`);

@@ -1,7 +1,7 @@
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderComparison, renderReport, rerunText, verdictText } from '../report/index.ts';
-import { renderRepeatability, repeatabilitySummary } from '../report/repeatability.ts';
+import { renderRepeatability, repeatabilitySummary, repeatDirName, runDirId } from '../report/repeatability.ts';
 
 const HELP = `usage: storebench report <run-dir> [<run-dir-after>] [--out DIR]
        storebench report --repeat <run-dir> <run-dir> [<run-dir>...] [--out DIR]
@@ -36,13 +36,11 @@ export async function run(argv: string[]): Promise<number> {
     console.error(values.repeat ? `--repeat needs two run directories or more\n\n${HELP}` : HELP);
     return 2;
   }
-  const id = (dir: string): string => basename(dir.endsWith('.json') ? dirname(resolve(dir)) : resolve(dir));
   const parentOf = (dir: string): string => dirname(resolve(dir.endsWith('.json') ? dirname(dir) : dir));
   try {
     if (values.repeat) {
       const first = positionals[0]!;
-      const last = positionals[positionals.length - 1]!;
-      const outDir = values.out ?? join(parentOf(first), `repeat-${id(first)}-to-${id(last)}`);
+      const outDir = values.out ?? join(parentOf(first), repeatDirName(first, positionals[positionals.length - 1]!));
       const rendered = await renderRepeatability(positionals, outDir);
       console.log(`wrote ${rendered.markdownPath}`);
       console.log(`wrote ${rendered.htmlPath}`);
@@ -63,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (first === undefined || second === undefined) return 2;
-    const outDir = values.out ?? join(parentOf(second), `compare-${id(first)}-vs-${id(second)}`);
+    const outDir = values.out ?? join(parentOf(second), `compare-${runDirId(first)}-vs-${runDirId(second)}`);
     const comparison = await renderComparison(first, second, outDir);
     console.log(`wrote ${comparison.markdownPath}`);
     console.log(`wrote ${comparison.htmlPath}`);

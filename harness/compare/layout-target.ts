@@ -214,13 +214,18 @@ async function restartForTrial(
     : 'after its shutdown ran past its grace and was killed (it recovered at start-up)';
   const action = `${RESTART_ACTION} ${shutdown}: a new process for this trial, answering after ${seconds} s`;
   ctx.log(`compare: ${ctx.label}: ${action}`);
+  recordPreparation(ctx, action, seconds, trial);
+  return true;
+}
+
+/** A preparation action of this layout in run.json; `trial` when it is done again before every trial. */
+function recordPreparation(ctx: LayoutContext, action: string, seconds: number, trial?: number): void {
   (ctx.result.preparation ??= []).push({
     backend: ctx.label,
     ...(trial !== undefined && { trial }),
     actions: [action],
     seconds,
   });
-  return true;
 }
 
 /** Same answers as the reference, workload by workload; then the layout's data sets go into the result. */
@@ -284,13 +289,11 @@ async function warmUp(ctx: LayoutContext, workloads: string[], url: string, reco
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   if (!record) return;
   const every = scenario.apiPerTrial === 'fresh' && scenario.trials > 1 ? " (again for each trial's new API)" : '';
-  (ctx.result.preparation ??= []).push({
-    backend: ctx.label,
-    actions: [
-      `warm-up ${scenario.targetWarmupS} s at ${warmRate(ctx)} RPS per workload (${workloads.join(', ')}), not measured${every}`,
-    ],
+  recordPreparation(
+    ctx,
+    `warm-up ${scenario.targetWarmupS} s at ${warmRate(ctx)} RPS per workload (${workloads.join(', ')}), not measured${every}`,
     seconds,
-  });
+  );
 }
 
 /** The rate of the warm-up passes: half the first rate a search tries, at most 500 RPS. */
@@ -362,12 +365,7 @@ async function warmUntilCompiled(
           quiet ? 'until' : 'stopped at the limit before'
         } its compiler threads used under ${pct(JIT_QUIET_SHARE)} of a core (${pct(first)} in the first pass, then ${shares.map(pct).join(', ')})`;
   ctx.log(`compare: ${ctx.label}: ${action}`);
-  (ctx.result.preparation ??= []).push({
-    backend: ctx.label,
-    ...(trial !== undefined && { trial }),
-    actions: [action],
-    seconds,
-  });
+  recordPreparation(ctx, action, seconds, trial);
 }
 
 export function firstLine(error: unknown): string {

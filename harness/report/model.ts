@@ -480,7 +480,8 @@ export function orderBackends(backends: string[]): string[] {
   return [...backends].sort((a, b) => Number(control(a)) - Number(control(b)) || a.localeCompare(b));
 }
 
-function unique<T>(items: T[]): T[] {
+/** The items in first-seen order, each once. */
+export function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
 }
 

@@ -1,13 +1,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { seededRandom } from '../../core/workloads/load-mix.ts';
 import { DEFAULT_GRID } from '../load/index.ts';
 import { headlineFigure, type HeadlineFigure } from '../stats/index.ts';
 import type { TrialRecord } from '../results/index.ts';
 import { likeForLike } from './comparison.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
-import { buildWorkloadReports, formatPercent, formatRps, trialRecords, verdictText, type ReportRun } from './model.ts';
+import {
+  buildWorkloadReports,
+  formatPercent,
+  formatRps,
+  trialRecords,
+  unique,
+  verdictText,
+  type ReportRun,
+} from './model.ts';
 import { addRerunChecks } from './rerun.ts';
 import { readRun } from './run-report.ts';
 
@@ -125,13 +133,14 @@ export function analyseRepeatability(
     );
     const figures = found.map((row) => row?.figure ?? null);
     const groups = figures.map((f) => (f ? passSteps(f.values, stepOf) : []));
+    const measured = figures.filter((f) => f !== null).length;
     return {
       workload,
       backend,
       displayName: found.find((row) => row)?.displayName ?? backend,
       figures,
       outside: outsidePairs(figures, stepOf),
-      pairs: figures.filter((f) => f !== null).length * (figures.filter((f) => f !== null).length - 1),
+      pairs: measured * (measured - 1),
       runMeans: groups.map((g) => (g.length > 0 ? mean(g) : null)),
       withinSd: pooledSd(groups),
       p: null,
@@ -335,8 +344,14 @@ function mean(values: readonly number[]): number {
   return values.reduce((s, x) => s + x, 0) / values.length;
 }
 
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
+/** A run's id from its folder or its run.json path (`results/<id>` or `results/<id>/run.json`). */
+export function runDirId(dir: string): string {
+  return basename(dir.endsWith('.json') ? dirname(resolve(dir)) : resolve(dir));
+}
+
+/** The default folder name of a repeatability report of these runs: `repeat-<first run>-to-<last run>`. */
+export function repeatDirName(firstRunDir: string, lastRunDir: string): string {
+  return `repeat-${runDirId(firstRunDir)}-to-${runDirId(lastRunDir)}`;
 }
 
 /** What renderRepeatability wrote. */
