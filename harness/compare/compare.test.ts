@@ -67,6 +67,7 @@ describe('compare settings', () => {
       requestSeed: original.scenario.requestSeed,
       apiPerTrial: original.scenario.apiPerTrial,
       databasePerTrial: original.scenario.databasePerTrial,
+      pageCache: original.scenario.pageCache,
       jitWarmupMaxS: original.scenario.jitWarmupMaxS,
       endMissedStepsAfterS: original.scenario.endMissedStepsAfterS,
       phaseShiftMaxS: original.scenario.phaseShiftMaxS,
@@ -91,6 +92,10 @@ describe('compare settings', () => {
     assert.equal(original.scenario.phaseShiftMaxS, 14);
     const { phaseShiftMaxS: _____, ...beforePhases } = record;
     assert.equal(comparePlan(inputFromRecord(beforePhases)).scenario.phaseShiftMaxS, 0);
+    // One recorded before the page cache was warmed before every trial left it as it was.
+    assert.equal(original.scenario.pageCache, 'warm');
+    const { pageCache: ______, ...beforeWarming } = record;
+    assert.equal(comparePlan(inputFromRecord(beforeWarming)).scenario.pageCache, 'as-is');
     assert.deepEqual(again.settings, original.settings);
     assert.deepEqual(again.scenario, original.scenario);
     const overridden = comparePlan(mergeInputs(inputFromRecord(record), { scenario: { stepDurationS: 9 } }));

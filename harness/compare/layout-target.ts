@@ -3,7 +3,7 @@ import { clearCache } from '../../adapters/redis-cache/index.ts';
 import { seededRandom, workload as workloadNamed } from '../../core/workloads/index.ts';
 import { driveUnmeasured } from '../load/index.ts';
 import { pinTrees, signalGroups, type Placement } from '../placement/index.ts';
-import { compilerShare, jitCompilerNs, type DatabaseObserver } from '../observe/index.ts';
+import { compilerShare, jitCompilerNs, warmPageCache, type DatabaseObserver } from '../observe/index.ts';
 import type { ServerHost } from '../provision/index.ts';
 import { RESTART_ACTION, type DatasetRecord, type RunResult } from '../results/index.ts';
 import type { LoadTarget, OpenTarget } from '../runner/index.ts';
@@ -35,6 +35,8 @@ export interface LayoutDatabase {
   pids(): number[];
   /** The run started it: it may be stopped (SIGSTOP) between trials. */
   pausable?: boolean;
+  /** Where a server the run started keeps its data (read into the page cache before each trial of a workload). */
+  dataDirs?: readonly string[];
   /** What the harness watches of the server during steps (JVM GC pauses, PostgreSQL wait events); a restart replaces it. */
   observer?: DatabaseObserver;
   /**
@@ -158,6 +160,14 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
         url: api.url,
         serverPids: () => api.rootPids(),
         ...(dbPids().length > 0 && { databasePids: dbPids }),
+        warmPageCache: async () => {
+          const warmed = await warmPageCache(ctx.database?.dataDirs ?? [], [...api.rootPids(), ...dbPids()]);
+          const storage = warmed.fromStorageMiB !== undefined ? ` (${warmed.fromStorageMiB} MiB from storage)` : '';
+          ctx.log(
+            `compare: ${label}: page cache: read ${warmed.files} files, ${warmed.mib} MiB${storage}, in ${warmed.seconds} s`,
+          );
+          return warmed;
+        },
         observe: async (window) => {
           const db = (await observer?.observe(window)) ?? {};
           return { ...db, pauses: { ...db.pauses, api: api.pauses(window.fromMs, window.toMs) } };

@@ -380,6 +380,7 @@ async function prepareBackend(
     url,
     pids: () => cluster.pids(),
     pausable: owned,
+    ...(owned && { dataDirs: cluster.dataDirs }),
     ...(observer && { observer }),
   };
   if (owned && plan.scenario.databasePerTrial === 'restart') {

@@ -280,6 +280,8 @@ export function inputFromRecord(record: ScenarioRecord): ComparePlanInput {
       apiPerTrial: record.apiPerTrial ?? 'reuse',
       // A run recorded before the choice existed kept one database process.
       databasePerTrial: record.databasePerTrial ?? 'keep',
+      // A run recorded before the choice existed left the page cache as it was.
+      pageCache: record.pageCache ?? 'as-is',
       ...(record.interferenceLimitPercent !== undefined && {
         interferenceLimitPercent: record.interferenceLimitPercent,
       }),

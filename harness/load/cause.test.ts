@@ -103,3 +103,20 @@ test('the disk probe times small durable writes in a thread of its own; a busy e
   const left = (await readdir(tmpdir())).filter((f) => f.startsWith(`storebench-disk-probe-${process.pid}-`));
   assert.deepEqual(left, []);
 });
+
+test('reads from storage are named after a stalled disk and before CPU waits; small reads are no cause', () => {
+  const machine = { cores: 2, busyPercentAvg: 60, stealPercentAvg: 0, otherPercentAvg: 0, topOthers: [], samples: 6 };
+  const read = { ...machine, storageRead: { mib: 12.4, majorFaults: 30 } };
+  assert.equal(
+    explainMiss(missed({ machine: read }), slo),
+    'reads from storage: 12.4 MiB read and 30 major page faults during the step (files not in the page cache)',
+  );
+  // Major faults alone (a paused process's code paged back in) count too.
+  const faults = { ...machine, storageRead: { mib: 0.4, majorFaults: 250 } };
+  assert.match(explainMiss(missed({ machine: faults }), slo)!, /^reads from storage: 0.4 MiB read and 250 major/);
+  const little = { ...machine, storageRead: { mib: 0.3, majorFaults: 5 } };
+  assert.match(explainMiss(missed({ machine: little }), slo)!, /^no pause or saturation seen/);
+  // A stalled disk comes first.
+  const both = { ...read, diskSync: { count: 30, p50Ms: 0.09, maxMs: 71.4 } };
+  assert.match(explainMiss(missed({ machine: both }), slo)!, /^the disk stalled/);
+});

@@ -1,5 +1,9 @@
 import type { ResourceUsage, SloRecord, StepResult } from '../results/types.ts';
 
+/** Storage reads during a step that can explain its miss: this many MiB, or this many major page faults. */
+const STORAGE_READ_MIB = 1;
+const STORAGE_MAJOR_FAULTS = 100;
+
 /** A pause or stall this long (half the SLO's p99) is enough on its own to decide a step's p99. */
 export function stallFloorMs(slo: SloRecord): number {
   return slo.p99Ms / 2;
@@ -41,6 +45,11 @@ export function explainMiss(step: StepResult, slo: SloRecord): string | undefine
   const disk = step.machine?.diskSync;
   if (database && disk && disk.maxMs >= pauseFloor) {
     return `the disk stalled: a 4 KiB write + fdatasync took up to ${Math.round(disk.maxMs)} ms (median ${disk.p50Ms} ms)`;
+  }
+  // A read that misses the page cache waits for storage (files evicted while the target waited).
+  const storage = step.machine?.storageRead;
+  if (storage && (storage.mib >= STORAGE_READ_MIB || storage.majorFaults >= STORAGE_MAJOR_FAULTS)) {
+    return `reads from storage: ${storage.mib} MiB read and ${storage.majorFaults} major page faults during the step (files not in the page cache)`;
   }
   // A major collection's marking runs on V8's helper threads: on a core shared with the database it
   // stalls the API far longer than the pause it reports, while most requests stay fast.

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import type { MachineUsage, ResourceUsage } from '../results/types.ts';
+import { readStorageReads, storageReadsSince, type StorageReads } from './vmstat.ts';
 
 /** Linux reports CPU time in clock ticks of 1/100 s on every platform storebench runs on. */
 const CLOCK_TICKS_PER_S = 100;
@@ -221,6 +222,7 @@ export class ResourceSampler {
   #last: { at: number; procs: Map<number, ProcInfo>; machine: { busyNs: number; stealNs: number } | null } | null =
     null;
   #startedAt = 0;
+  #storageAtStart: StorageReads | null = null;
   #machine = { busySum: 0, stealSum: 0, otherSum: 0, intervals: 0, others: new Map<string, number>() };
 
   constructor(roles: SampledRole[], options: SamplerOptions | number = {}) {
@@ -249,6 +251,7 @@ export class ResourceSampler {
 
   start(): void {
     this.#startedAt = performance.now();
+    this.#storageAtStart = readStorageReads();
     this.#sample();
     this.#timer = setInterval(() => this.#sample(), this.#intervalMs);
     this.#timer.unref();
@@ -262,6 +265,8 @@ export class ResourceSampler {
     const seconds = Math.max(1e-3, (performance.now() - this.#startedAt) / 1000);
     const m = this.#machine;
     const avg = (sum: number, n: number) => (n ? round1(sum / n) : 0);
+    const storageNow = this.#storageAtStart ? readStorageReads() : null;
+    const storage = storageNow && this.#storageAtStart ? storageReadsSince(this.#storageAtStart, storageNow) : null;
     const topOthers = [...m.others.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3)
@@ -292,6 +297,7 @@ export class ResourceSampler {
         otherPercentAvg: avg(m.otherSum, m.intervals),
         topOthers,
         samples: m.intervals,
+        ...(storage && { storageRead: { mib: round1(storage.readKiB / 1024), majorFaults: storage.majorFaults } }),
       },
     };
   }

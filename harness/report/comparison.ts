@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { RunResult } from '../results/index.ts';
+import { DEFAULT_GRID } from '../load/index.ts';
+import { controlCostDifference } from './control-cost.ts';
 import { renderChartFile, type ChartFile, type ChartSeries } from './charts.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
 import {
@@ -39,6 +41,8 @@ export async function renderComparison(runDirA: string, runDirB: string, outDir:
   const chartsDir = join(outDir, 'charts');
   await mkdir(chartsDir, { recursive: true });
   const warnings = likeForLike(a.run, b.run);
+  const speed = controlCostDifference(a.run, b.run, a.run.scenario.resolution ?? DEFAULT_GRID.ratio - 1);
+  if (speed) warnings.push(speed);
   const reportsA = buildWorkloadReports(a.run);
   const reportsB = buildWorkloadReports(b.run);
   const workloads = [...new Set([...reportsB.map((w) => w.workload), ...reportsA.map((w) => w.workload)])];
@@ -55,7 +59,7 @@ export async function renderComparison(runDirA: string, runDirB: string, outDir:
         { text: 'After', strong: true },
         `: ${b.run.runId} (${b.run.startedAt}) at `,
         { text: relative(outDir, join(b.runDir, 'report.md')), href: relative(outDir, join(b.runDir, 'report.md')) },
-        '. Changes within ±5% are run-to-run noise on a shared machine.',
+        '. Runs of one command have moved by one to two grid steps (19-41%) from one run to the next on our 2-core machines (docs/reproducibility.md): a change smaller than that needs `compare --runs N` to be told from the machine.',
       ],
     },
   ];

@@ -6,9 +6,11 @@ import { DEFAULT_GRID } from '../load/index.ts';
 import { headlineFigure, type HeadlineFigure } from '../stats/index.ts';
 import type { TrialRecord } from '../results/index.ts';
 import { likeForLike } from './comparison.ts';
+import { controlCost, correlation, predictedMove } from './control-cost.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
 import {
   buildWorkloadReports,
+  CONTROL_BACKEND,
   formatPercent,
   formatRps,
   trialRecords,
@@ -73,6 +75,12 @@ export interface RepeatRun {
   steps: number;
   /** The speed probe's medians on the system under test's CPU, ms, in order: start, before each later trial, end. */
   speedMs: number[];
+  /** The memory control row's API CPU per answered request (ms, median over its valid steps); null without one. */
+  controlMs: number | null;
+  /** The move from run 1 that the control row's CPU per request predicts (grid steps; + = faster); null without it. */
+  predictedMove: number | null;
+  /** The database rows' mean move from run 1 (grid steps; the control row and its twin left out); null without rows. */
+  databaseMove: number | null;
   noiseFloor: number | null;
 }
 
@@ -96,6 +104,11 @@ export interface RepeatabilityAnalysis {
   atLeastOutside: number | null;
   resolution: number;
   permutations: number;
+  /**
+   * Over runs 2..N, Pearson's r between the move the control row's CPU per request predicts and the database
+   * rows' mean move; null with fewer than three such runs (four runs in all) or no spread.
+   */
+  speedCorrelation: number | null;
 }
 
 /** Reads the runs and compares them: verdicts, figures against each other's intervals, between-run spread. */
@@ -164,16 +177,30 @@ export function analyseRepeatability(
       warnings.push(`run ${k + 2} against run 1: ${w}`);
   });
 
+  const costs = runs.map(({ run }) => controlCost(run));
+  const databaseRows = rows.filter(
+    (r) => r.backend !== CONTROL_BACKEND && !r.backend.startsWith(`${CONTROL_BACKEND} `),
+  );
+  const repeatRuns = runs.map(({ run, runDir }, i): RepeatRun => ({
+    runId: run.runId,
+    runDir,
+    startedAt: run.startedAt,
+    minutes: Math.round((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 6000) / 10,
+    steps: run.steps.length,
+    speedMs: (run.machineSpeed?.readings ?? []).flatMap((r) => (r.cpus[0] ? [r.cpus[0].medianMs] : [])),
+    controlMs: costs[i]?.msPerRequest ?? null,
+    predictedMove: costs[0] && costs[i] ? round2(predictedMove(costs[0], costs[i], resolution)) : null,
+    databaseMove: meanMove(databaseRows, i),
+    noiseFloor: run.calibration?.noiseFloor ?? null,
+  }));
+  const paired = repeatRuns.slice(1).filter((r) => r.predictedMove !== null && r.databaseMove !== null);
+  const speedCorrelation = correlation(
+    paired.map((r) => r.predictedMove!),
+    paired.map((r) => r.databaseMove!),
+  );
+
   return {
-    runs: runs.map(({ run, runDir }) => ({
-      runId: run.runId,
-      runDir,
-      startedAt: run.startedAt,
-      minutes: Math.round((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 6000) / 10,
-      steps: run.steps.length,
-      speedMs: (run.machineSpeed?.readings ?? []).flatMap((r) => (r.cpus[0] ? [r.cpus[0].medianMs] : [])),
-      noiseFloor: run.calibration?.noiseFloor ?? null,
-    })),
+    runs: repeatRuns,
     warnings,
     workloads,
     rows,
@@ -184,6 +211,7 @@ export function analyseRepeatability(
     atLeastOutside: pooled?.atLeastOutside ?? null,
     resolution,
     permutations,
+    speedCorrelation: speedCorrelation === null ? null : round2(speedCorrelation),
   };
 }
 
@@ -198,6 +226,7 @@ const METHOD_SETTINGS: [keyof ReportRun['scenario'], string][] = [
   ['targetWarmupS', '--target-warmup'],
   ['apiPerTrial', '--api-per-trial'],
   ['databasePerTrial', '--database-per-trial'],
+  ['pageCache', '--page-cache'],
   ['jitWarmupMaxS', '--jit-warmup'],
   ['phaseShiftMaxS', '--phase-shift'],
   ['endMissedStepsAfterS', '--end-missed'],
@@ -507,6 +536,9 @@ function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] 
     ],
   });
 
+  const speed = speedParagraph(a);
+  if (speed) blocks.push({ kind: 'paragraph', inlines: [{ text: 'Machine speed: ', strong: true }, speed] });
+
   blocks.push({ kind: 'heading', level: 2, text: 'Runs' });
   blocks.push({
     kind: 'table',
@@ -517,6 +549,9 @@ function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] 
       'wall time',
       'steps',
       'speed probe (ms: start, between trials, end)',
+      'control row CPU per request (ms)',
+      'the move it predicts from run 1 (grid steps)',
+      'database rows moved from run 1 (mean, grid steps)',
       'noise floor',
       'rows moved from run 1 (mean, grid steps)',
     ],
@@ -527,6 +562,9 @@ function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] 
       [`${run.minutes} min`],
       [String(run.steps)],
       [run.speedMs.length === 0 ? '—' : run.speedMs.join(', ')],
+      [run.controlMs === null ? '—' : String(run.controlMs)],
+      [run.predictedMove === null ? '—' : signedSteps(run.predictedMove)],
+      [run.databaseMove === null ? '—' : signedSteps(run.databaseMove)],
       [run.noiseFloor === null ? '—' : formatPercent(run.noiseFloor)],
       [rowsMoved(a, i)],
     ]),
@@ -539,10 +577,43 @@ function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] 
  * run that sat higher or lower on every row (next to its speed probe) is the machine, not a backend.
  */
 function rowsMoved(a: RepeatabilityAnalysis, i: number): string {
-  const moves = a.rows
+  const move = meanMove(a.rows, i);
+  return move === null ? '—' : signedSteps(move);
+}
+
+/** The mean over `rows` of run i's mean minus run 1's (grid steps); null when no row has both. */
+function meanMove(rows: readonly RepeatRow[], i: number): number | null {
+  const moves = rows
     .filter((r) => r.runMeans[0] !== null && r.runMeans[i] !== null)
     .map((r) => r.runMeans[i]! - r.runMeans[0]!);
-  return moves.length === 0 ? '—' : signedSteps(mean(moves));
+  return moves.length === 0 ? null : round2(mean(moves));
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/**
+ * Whether the runs' moves follow the machine's speed under load: the control row's CPU per request in each
+ * run, the move it predicts from run 1, the database rows' mean move, and their correlation. Null when no
+ * two runs have a control row.
+ */
+export function speedParagraph(a: RepeatabilityAnalysis): string | null {
+  const later = a.runs.slice(1).filter((r) => r.predictedMove !== null);
+  if (a.runs[0]?.controlMs == null || later.length === 0) return null;
+  const listed = a.runs.map((r) => (r.controlMs === null ? '—' : String(r.controlMs))).join(', ');
+  const pairs = later
+    .map(
+      (r) =>
+        `run ${a.runs.indexOf(r) + 1}: predicted ${signedSteps(r.predictedMove!)}, database rows ${r.databaseMove === null ? '—' : signedSteps(r.databaseMove)}`,
+    )
+    .join('; ');
+  const r = a.speedCorrelation;
+  const follows =
+    r === null
+      ? ' (too few runs for a correlation: it takes four)'
+      : `; across the runs the database rows' moves follow the predicted ones with r = ${r.toFixed(2)}`;
+  return `the memory control row's API used ${listed} ms of CPU per answered request in the runs, the same work each time: a run that needed less ran on a faster machine. The move that alone predicts from run 1 (log of the ratio, in grid steps), beside the database rows' mean move: ${pairs}${follows}. Nothing is corrected by it; it says whether a run's figures moved with the machine or on their own.`;
 }
 
 function figureCell(f: HeadlineFigure | null): string {

@@ -9,7 +9,7 @@ import { run as reportCli } from '../cli/report.ts';
 import { buildWorkloadReports, renderComparison, renderReport, verdictText, type RenderedReport } from './index.ts';
 import { speedDifference } from './comparison.ts';
 import { majorGcBound, tailBound } from './model.ts';
-import { diskItems, majorGcText, tailText } from './run-report.ts';
+import { diskItems, majorGcText, pageCacheItems, tailText } from './run-report.ts';
 import { syntheticRun } from './synthetic-run.fixture.ts';
 import type { StepResult } from '../results/index.ts';
 
@@ -332,6 +332,43 @@ describe('recommendation edge cases', () => {
       text,
       /90 timed 4 KiB write \+ fdatasync in the 3 steps with a database: median 0.09 ms, slowest 71.2 ms; 1 of 3 steps saw a sync of 25 ms or more/,
     );
+  });
+
+  test('the page-cache line: what was read before the trials, what storage gave, the steps that still read', () => {
+    const run = syntheticRun();
+    assert.deepEqual(pageCacheItems(run), []);
+    run.trials = [
+      {
+        backend: 'postgres',
+        workload: 'usages',
+        trial: 1,
+        pass: 1000,
+        fail: 1189,
+        steps: 5,
+        pageCache: { files: 9, mib: 380, fromStorageMiB: 3.1, seconds: 0.2 },
+      },
+      {
+        backend: 'postgres',
+        workload: 'usages',
+        trial: 2,
+        pass: 1000,
+        fail: 1189,
+        steps: 4,
+        pageCache: { files: 9, mib: 382, fromStorageMiB: 39.4, seconds: 0.3 },
+      },
+    ];
+    const machine = { cores: 2, busyPercentAvg: 50, stealPercentAvg: 0, otherPercentAvg: 0, topOthers: [], samples: 6 };
+    run.steps.slice(0, 3).forEach((s, i) => {
+      s.machine = { ...machine, storageRead: { mib: [0.2, 5.5, 0][i]!, majorFaults: 0 } };
+    });
+    run.environment.memoryReclaim = 'DAMON (kdamond 0) pages out memory not accessed for 60 s or more';
+    const text = JSON.stringify(pageCacheItems(run));
+    assert.match(
+      text,
+      /2 readings of 380-382 \(median 380\) MiB, of which storage had to give 3.1-39.4 \(median 3.1\) MiB/,
+    );
+    assert.match(text, /1 of 3 steps read 1 MiB or more from storage during their window \(most: 5.5 MiB\)/);
+    assert.match(text, /evicts idle memory: DAMON \(kdamond 0\) pages out memory not accessed for 60 s/);
   });
 
   test("a figure whose steps passed only between the API's major collections is flagged as optimistic", () => {

@@ -6,6 +6,7 @@ import { describeSpeedReading, speedReadingWhen } from '../observe/speed-probe.t
 import { renderRunCharts, type ChartFile } from './charts.ts';
 import { layoutBlocks, renderResilienceCharts, resilienceBlocks } from './resilience.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
+import { controlCost, controlCostText } from './control-cost.ts';
 import { INTERVAL_METHOD, lowerMedian } from '../stats/index.ts';
 import { addRerunChecks, RERUN_METHOD, rerunText, type RerunCheck } from './rerun.ts';
 import {
@@ -165,6 +166,7 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
           : 'not recorded',
       ],
       ...Object.entries(e.serverVersions).map(([k, v]) => [`${k} version`, v]),
+      ...(e.memoryReclaim ? [['memory reclaim', e.memoryReclaim]] : []),
       ...(run.machineSpeed
         ? [
             ['machine speed probe', `${run.machineSpeed.probe}: median ms (lowest-highest rep), lower is faster`],
@@ -458,6 +460,57 @@ export function diskItems(run: ReportRun): Inline[][] {
   ];
 }
 
+/**
+ * The page cache: what was read into it before each trial of each workload (`--page-cache warm`), how much
+ * of that storage had to give (evicted while the target waited), and the steps that still read from
+ * storage. Nothing when neither was recorded.
+ */
+export function pageCacheItems(run: ReportRun): Inline[][] {
+  const warmed = (run.trials ?? []).flatMap((t) => (t.pageCache ? [t.pageCache] : []));
+  const sampled = run.steps.filter((s) => s.machine?.storageRead);
+  if (warmed.length === 0 && sampled.length === 0) return [];
+  const range = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return `${sorted[0]}-${sorted.at(-1)} (median ${lowerMedian(sorted)})`;
+  };
+  const parts: string[] = [];
+  if (warmed.length > 0) {
+    const fromStorage = warmed.flatMap((w) => (w.fromStorageMiB === undefined ? [] : [w.fromStorageMiB]));
+    parts.push(
+      `before each trial of each workload, the target's files (its database's data directory, every file its processes map) were read into the page cache: ${warmed.length} readings of ${range(warmed.map((w) => w.mib))} MiB${
+        fromStorage.length > 0
+          ? `, of which storage had to give ${range(fromStorage)} MiB (evicted while the target waited)`
+          : ''
+      }, each in at most ${Math.max(...warmed.map((w) => w.seconds))} s.`,
+    );
+  } else if (run.scenario.pageCache === 'as-is') {
+    parts.push('the page cache was left as it was before each trial (--page-cache as-is).');
+  }
+  if (sampled.length > 0) {
+    const reading = sampled.filter((s) => s.machine!.storageRead!.mib >= 1);
+    const most = Math.max(0, ...sampled.map((s) => s.machine!.storageRead!.mib));
+    parts.push(
+      `${reading.length} of ${sampled.length} steps read 1 MiB or more from storage during their window${reading.length > 0 ? ` (most: ${most} MiB)` : ''}.`,
+    );
+  }
+  const reclaim = run.environment.memoryReclaim
+    ? ` This machine's kernel evicts idle memory: ${run.environment.memoryReclaim}.`
+    : '';
+  return [[{ text: 'Page cache: ', strong: true }, `${parts.join(' ')}${reclaim}`]];
+}
+
+/** The control row's CPU per request: how fast the machine ran during this run's own steps. */
+function controlCostItems(run: ReportRun): Inline[][] {
+  const cost = controlCost(run);
+  if (!cost) return [];
+  return [
+    [
+      { text: 'Machine speed under load: ', strong: true },
+      `the memory control row's API used ${controlCostText(cost)} of CPU per answered request. It does the same work in every run, so it says how fast the machine ran during this run's steps; two runs of one command are read against it by \`storebench report --repeat\` (docs/reproducibility.md, thirteenth round).`,
+    ],
+  ];
+}
+
 /** The rerun check's method and the curves it drew from, once for the run. */
 function rerunItems(workloads: WorkloadReport[]): Inline[][] {
   const checked = workloads.filter((w) => w.rerun);
@@ -520,6 +573,8 @@ function reproducibilityBlocks(run: ReportRun, workloads: WorkloadReport[]): Blo
         `every step samples the whole machine; a step in which processes outside the run took more than ${run.scenario.interferenceLimitPercent ?? 10}% of a core, or the load generator was the limit, is invalid, repeated, and never counted.`,
       ],
       ...diskItems(run),
+      ...pageCacheItems(run),
+      ...controlCostItems(run),
     ],
   });
   if (run.preparation && run.preparation.length > 0) {

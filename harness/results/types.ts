@@ -202,6 +202,21 @@ export interface TrialRecord {
   invalid?: string;
   /** Unmeasured load before the first step (its GC phase): offered rate, seconds run, and the span it was drawn from. */
   phaseShift?: { rps: number; seconds: number; spanS: number };
+  /** The target's files read into the page cache before this trial of the workload (`pageCache: warm`). */
+  pageCache?: PageCacheWarming;
+}
+
+/**
+ * A target's files read into the page cache before a trial of a workload: every file of its database's
+ * data directory and every file its processes map, how many MiB, how many of them storage had to give
+ * (machine-wide pgpgin over the reading: what had been evicted), and how long it took.
+ */
+export interface PageCacheWarming {
+  files: number;
+  mib: number;
+  /** Absent where /proc/vmstat cannot be read. */
+  fromStorageMiB?: number;
+  seconds: number;
 }
 
 /**
@@ -336,6 +351,12 @@ export interface EnvironmentInfo {
   loadGenerator: { openModel: string; closedModel: string };
   /** Versions of the servers under test, passed in by the caller, e.g. { postgres: "15.8", storebench: "0.1.0" }. */
   serverVersions: Record<string, string>;
+  /**
+   * The kernel evicts memory left untouched for a while (a DAMON pageout scheme), e.g. "DAMON (kdamond 0)
+   * pages out memory not accessed for 60 s or more": files a paused database read earlier leave the page
+   * cache. Absent when nothing such is on (or in runs before it was read).
+   */
+  memoryReclaim?: string;
 }
 
 /** A load mix entry as recorded in the scenario. */
@@ -382,6 +403,8 @@ export interface ScenarioRecord {
   apiPerTrial?: 'fresh' | 'reuse';
   /** A database server the run started was restarted before every trial, or kept up (absent: runs before it, `keep`). */
   databasePerTrial?: 'restart' | 'keep';
+  /** The target's files read into the page cache before each trial of each workload, or left as they were (absent: runs before it, `as-is`). */
+  pageCache?: 'warm' | 'as-is';
   /** CPU (% of one core) processes outside the run may take during a step before it is invalid. */
   interferenceLimitPercent?: number;
   /** Most seconds of unmeasured load before a trial's first step, to draw its GC phase (absent: runs before it, none). */
@@ -594,6 +617,11 @@ export interface MachineUsage {
   samples: number;
   /** A 4 KiB write + fdatasync in the temp dir every 100 ms during the window: how fast the disk made data durable. */
   diskSync?: DiskSyncUsage;
+  /**
+   * What the machine read from storage during the window (/proc/vmstat pgpgin, pgmajfault): files that were
+   * not in the page cache. Absent where it cannot be read, and in runs before it was sampled.
+   */
+  storageRead?: { mib: number; majorFaults: number };
 }
 
 /** Timed small durable writes (write + fdatasync) during a window. */

@@ -7,7 +7,7 @@ import { phaseSpanS } from '../load/index.ts';
 import { newRunResult, type RunResult, type StepResult } from '../results/index.ts';
 import { parseScenario, scenarioRecord, type ScenarioInput } from '../scenario/index.ts';
 import { runScenario } from './run-scenario.ts';
-import type { LoadTarget } from './target.ts';
+import type { LoadTarget, OpenTarget } from './target.ts';
 
 /** A measured step as far as the span reads it: requests completed, major collections of the API. */
 function step(completed: number, majorGcCount?: number): StepResult {
@@ -62,6 +62,7 @@ async function countingServer(): Promise<{ url: string; count: () => number; ser
 async function ladderRun(
   input: ScenarioInput,
   betweenTrials?: (trial: number, result: RunResult) => Promise<void>,
+  opened: Partial<OpenTarget> = {},
 ): Promise<{ result: RunResult; requests: number }> {
   const { url, count, server } = await countingServer();
   try {
@@ -77,7 +78,10 @@ async function ladderRun(
       ...input,
     });
     const result = newRunResult({ scenario: scenarioRecord(scenario) });
-    const target: LoadTarget = { label: 'counted', open: async () => ({ url, close: async () => undefined }) };
+    const target: LoadTarget = {
+      label: 'counted',
+      open: async () => ({ url, close: async () => undefined, ...opened }),
+    };
     await runScenario({
       scenario,
       targets: [target],
@@ -139,5 +143,37 @@ describe('between trials', { timeout: 60_000 }, () => {
       { trial: 2, steps: 1, trials: 1 },
       { trial: 3, steps: 2, trials: 2 },
     ]);
+  });
+});
+
+describe('page cache before a trial', { timeout: 60_000 }, () => {
+  test('warm: the target reads its files before every trial of every workload; recorded per trial', async () => {
+    let calls = 0;
+    const warmed = { files: 3, mib: 1.5, fromStorageMiB: 0.5, seconds: 0.01 };
+    const run = await ladderRun({ phaseShiftMaxS: 0, trials: 2 }, undefined, {
+      warmPageCache: async () => {
+        calls++;
+        return warmed;
+      },
+    });
+    assert.equal(calls, 2);
+    assert.deepEqual(
+      run.result.trials!.map((t) => t.pageCache),
+      [warmed, warmed],
+    );
+    assert.equal(run.result.scenario.pageCache, 'warm');
+  });
+
+  test('as-is: the files are left as they are and nothing is recorded', async () => {
+    let called = 0;
+    const run = await ladderRun({ phaseShiftMaxS: 0, pageCache: 'as-is' }, undefined, {
+      warmPageCache: async () => {
+        called++;
+        return { files: 0, mib: 0, seconds: 0 };
+      },
+    });
+    assert.equal(called, 0);
+    assert.ok(run.result.trials!.every((t) => t.pageCache === undefined));
+    assert.equal(run.result.scenario.pageCache, 'as-is');
   });
 });

@@ -1,4 +1,5 @@
 import type { StepObservations } from '../load/index.ts';
+import type { PageCacheWarming } from '../results/index.ts';
 import type { Scenario } from '../scenario/index.ts';
 
 /**
@@ -45,6 +46,11 @@ export interface OpenTarget {
   databasePids?(): number[];
   /** What the target saw during a step's measured window (GC pauses, database waits). */
   observe?(window: { fromMs: number; toMs: number }): Promise<StepObservations>;
+  /**
+   * Reads the target's files (its database's data directory, the files its processes map) into the page
+   * cache, before a trial of a workload (`pageCache: warm`).
+   */
+  warmPageCache?(): Promise<PageCacheWarming>;
   /** Between trials, while other targets are measured: stop using any CPU (SIGSTOP), and back. */
   pause?(): Promise<void>;
   resume?(): Promise<void>;

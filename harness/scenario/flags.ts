@@ -29,6 +29,7 @@ export const SCENARIO_FLAG_OPTIONS = {
   'target-warmup': { type: 'string' },
   'api-per-trial': { type: 'string' },
   'database-per-trial': { type: 'string' },
+  'page-cache': { type: 'string' },
   'jit-warmup': { type: 'string' },
   'end-missed': { type: 'string' },
   'phase-shift': { type: 'string' },
@@ -70,7 +71,9 @@ export const SCENARIO_FLAG_HELP = `  --kind rate|concurrency open model (offered
                           between trials
   --database-per-trial restart|keep
                           compare: a database server the run started is restarted on its data before every
-                          trial (default restart), or kept up (paused between trials)`;
+                          trial (default restart), or kept up (paused between trials)
+  --page-cache warm|as-is compare: before each trial of each workload, read the target's files (its database's
+                          data dir, what its processes map) into the page cache (default warm), or leave them`;
 
 type FlagValues = Partial<Record<keyof typeof SCENARIO_FLAG_OPTIONS, string | string[] | undefined>>;
 
@@ -109,6 +112,7 @@ export function scenarioOverrides(values: FlagValues): Record<string, unknown> {
   set('end-missed', 'endMissedStepsAfterS');
   set('api-per-trial', 'apiPerTrial', (v) => v);
   set('database-per-trial', 'databasePerTrial', (v) => v);
+  set('page-cache', 'pageCache', (v) => v);
   set('phase-shift', 'phaseShiftMaxS');
   set('phase-seed', 'phaseSeed');
   const maxIds = values['max-id'];

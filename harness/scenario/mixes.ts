@@ -49,6 +49,7 @@ export function scenarioRecord(scenario: Scenario): ScenarioRecord {
     jitWarmupMaxS: scenario.jitWarmupMaxS,
     apiPerTrial: scenario.apiPerTrial,
     databasePerTrial: scenario.databasePerTrial,
+    pageCache: scenario.pageCache,
     interferenceLimitPercent: scenario.interferenceLimitPercent,
     phaseShiftMaxS: scenario.phaseShiftMaxS,
     ...(scenario.phaseSeed !== undefined && { phaseSeed: scenario.phaseSeed }),

@@ -58,3 +58,11 @@ test('mixes aim at the id range of the scale', () => {
     assert.ok(id > 9000 && id <= 10_000, `id ${id} outside the last 10% of 10,000 products`);
   }
 });
+
+test('every trial starts with the page cache warm unless told otherwise; the flag is validated', () => {
+  const s = parseScenario({});
+  assert.equal(s.pageCache, 'warm');
+  assert.equal(scenarioRecord(s).pageCache, 'warm');
+  assert.equal(parseScenario(scenarioOverrides({ 'page-cache': 'as-is' })).pageCache, 'as-is');
+  assert.throws(() => parseScenario(scenarioOverrides({ 'page-cache': 'cold' })), /pageCache/);
+});

@@ -76,6 +76,13 @@ export const scenarioSchema = z
      */
     databasePerTrial: z.enum(['restart', 'keep']).default('restart'),
     /**
+     * Before each trial of each workload, a target's files (its database's data directory, every file its
+     * processes map) are read into the page cache (`warm`), or left as they are (`as-is`). A kernel that pages
+     * out memory idle for a minute (DAMON here) otherwise evicts a paused database's files between its
+     * trials, and how much of them a trial found cached depended on how long it had waited.
+     */
+    pageCache: z.enum(['warm', 'as-is']).default('warm'),
+    /**
      * Before each trial's first step: unmeasured load at that step's rate for a random time, drawn uniformly
      * from zero to about one major garbage-collection period of the API (read from the earlier trials of the
      * same target and workload; one step for a first trial), at most this many seconds (0: none). A new API
