@@ -506,7 +506,7 @@ function controlCostItems(run: ReportRun): Inline[][] {
   return [
     [
       { text: 'Machine speed under load: ', strong: true },
-      `the memory control row's API used ${controlCostText(cost)} of CPU per answered request. It does the same work in every run, so it says how fast the machine ran during this run's steps; two runs of one command are read against it by \`storebench report --repeat\` (docs/reproducibility.md, thirteenth round).`,
+      `the memory control row's API used ${controlCostText(cost)} of CPU per answered request. It does the same work in every run, so it says how fast the machine ran during this run's steps; two runs of one command are read against it by storebench report --repeat (docs/reproducibility.md, thirteenth round).`,
     ],
   ];
 }

@@ -79,7 +79,8 @@ export const scenarioSchema = z
      * Before each trial of each workload, a target's files (its database's data directory, every file its
      * processes map) are read into the page cache (`warm`), or left as they are (`as-is`). A kernel that pages
      * out memory idle for a minute (DAMON here) otherwise evicts a paused database's files between its
-     * trials, and how much of them a trial found cached depended on how long it had waited.
+     * trials, and how much of them a trial found cached depended on how long it had waited. Only compare's
+     * targets know their files: `load --url` reads nothing whatever this says.
      */
     pageCache: z.enum(['warm', 'as-is']).default('warm'),
     /**
