@@ -11,7 +11,7 @@ import {
   PRESETS,
   runCompare,
 } from '../compare/index.ts';
-import { SERVER_KIND_NAMES } from '../provision/index.ts';
+import { SERVER_KIND_NAMES, throwIfStopRequested } from '../provision/index.ts';
 import { buildWorkloadReports, formatFigure, rerunText, verdictText } from '../report/index.ts';
 import { renderRepeatability, repeatabilitySummary, repeatDirName } from '../report/repeatability.ts';
 import type { RunResult } from '../results/index.ts';
@@ -105,6 +105,7 @@ export async function run(argv: string[]): Promise<number> {
   let status = 0;
   for (let i = 1; i <= runs; i++) {
     if (runs > 1) console.log(`\ncompare: run ${i} of ${runs}`);
+    throwIfStopRequested();
     const once = runs > 1 && plan.runId !== undefined ? { ...plan, runId: `${plan.runId}-${i}` } : plan;
     try {
       const outcome = await runCompare(once);

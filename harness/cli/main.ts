@@ -1,3 +1,4 @@
+import { RunStopped, stopAllOwned, stopStatus } from '../provision/process-registry.ts';
 import { UsageError } from './flags.ts';
 
 /**
@@ -49,6 +50,12 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`storebench ${name}: ${(error as Error).message} (see storebench ${name} --help)`);
       return 2;
+    }
+    // A signal asked the run to stop: it stops its servers and exits with the signal's status.
+    if (error instanceof RunStopped) {
+      console.error(`storebench ${name}: ${error.message}; stopping what it started`);
+      await stopAllOwned();
+      return stopStatus(error.signal);
     }
     throw error;
   }

@@ -10,7 +10,7 @@ import {
   startingOnSystemUnderTest,
   type Placement,
 } from '../placement/index.ts';
-import { ownedPids, provisionServers } from '../provision/index.ts';
+import { ownedPids, provisionServers, throwIfStopRequested } from '../provision/index.ts';
 import { clusterDescription, clusterLabel, startCluster, type RunningCluster } from '../provision/clusters/index.ts';
 import { renderReport, type RenderedReport } from '../report/index.ts';
 import { newRunResult, writeRun, type MachineSpeedReading, type RunResult } from '../results/index.ts';
@@ -162,11 +162,13 @@ export async function runCompare(plan: ComparePlan, log: Log = (line) => console
 
     // 1. Servers and data, one database at a time; each is paused once ready.
     for (const layout of databaseLayouts) {
+      throwIfStopRequested();
       try {
         prepared.push(await prepareBackend(plan, layout, result, provisioned, network, placement, log));
         await save();
       } catch (error) {
         if (!(error instanceof BackendSkipped)) throw error;
+        throwIfStopRequested(); // seeding cut short by the stop is not a skipped backend
         skip(databaseLabel(layout), error.message);
       }
     }

@@ -21,7 +21,14 @@ export { DockerProvisioner, dockerEngineAnswers, stopDockerService } from './doc
 export { LocalProvisioner, missingForLocal } from './local/index.ts';
 export { REPO_ROOT, serversHome } from './install-paths.ts';
 export { waitUntilAnswering } from './readiness.ts';
-export { ownedCount, ownedPids, stopAllOwned } from './process-registry.ts';
+export {
+  ownedCount,
+  ownedPids,
+  RunStopped,
+  stopAllOwned,
+  stopStatus,
+  throwIfStopRequested,
+} from './process-registry.ts';
 export { endpointForTest, findEndpoint, readServerState, stateFile, type ServerState } from './state.ts';
 export {
   downServers,

@@ -30,6 +30,28 @@ const owned = new Set<Owned>();
 const resources = new Set<OwnedResource>();
 let handlersInstalled = false;
 let stopping: Promise<void> | undefined;
+/** The signal that asked this process to stop, once one did: from then on a run starts nothing new. */
+let stopSignal: NodeJS.Signals | undefined;
+/** How long the graceful stop of everything may take before the exit hook kills what is left (Cassandra's grace is 30 s). */
+export const STOP_DEADLINE_MS = 60_000;
+
+/** Thrown where a run would start something new (a server, a trial) after a signal asked it to stop. */
+export class RunStopped extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`${signal}: the run was asked to stop`);
+    this.name = 'RunStopped';
+  }
+}
+
+/** The exit status a stop on `signal` ends with (128 + the signal's number). */
+export function stopStatus(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143;
+}
+
+/** Throws RunStopped once a signal asked this process to stop; called before a run starts anything new. */
+export function throwIfStopRequested(): void {
+  if (stopSignal) throw new RunStopped(stopSignal);
+}
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -45,6 +67,8 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 
 /** Stops everything still registered (processes in parallel, then the other resources) and waits for it. */
 export function stopAllOwned(): Promise<void> {
+  // A server paused while others were measured would not hear its SIGTERM until its grace ran out.
+  if (!stopping) for (const o of owned) if (o.pid !== undefined) killGroup(o.pid, 'SIGCONT');
   stopping ??= Promise.allSettled([...owned.values()].map((o) => o.stop()))
     .then(() => Promise.allSettled([...resources].map((r) => r.remove())))
     .then(() => {
@@ -55,10 +79,17 @@ export function stopAllOwned(): Promise<void> {
 
 function onSignal(signal: NodeJS.Signals): void {
   // A second signal while stopping means "now": fall through to the synchronous exit hook.
-  if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
+  if (stopSignal) process.exit(stopStatus(signal));
+  stopSignal = signal;
   const extra = resources.size > 0 ? ` and removing ${[...resources].map((r) => r.name).join(', ')}` : '';
   console.error(`\n[storebench] ${signal}: stopping ${owned.size} server(s) this run started${extra}…`);
-  void stopAllOwned().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  // A stop that hangs (a server that ignores SIGTERM and SIGKILL alike, a wedged removal) must not keep the process:
+  // after the deadline the exit hook kills what is left.
+  setTimeout(() => {
+    console.error(`[storebench] still stopping after ${STOP_DEADLINE_MS / 1000} s: killing what is left`);
+    process.exit(stopStatus(signal));
+  }, STOP_DEADLINE_MS).unref();
+  void stopAllOwned().finally(() => process.exit(stopStatus(signal)));
 }
 
 /** Last resort on exit: no time for graceful stops, so SIGKILL and remove dirs synchronously. */
@@ -94,6 +125,8 @@ function installHandlers(): void {
 export function registerOwned(entry: Owned): () => void {
   installHandlers();
   owned.add(entry);
+  // Started while the run stops (a start already under way when the signal came): stopped at once too.
+  if (stopSignal) void entry.stop().catch(() => undefined);
   return () => {
     owned.delete(entry);
   };

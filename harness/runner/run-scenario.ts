@@ -15,6 +15,7 @@ import {
   type StepContext,
 } from '../load/index.ts';
 import { freeLoopbackPort } from '../provision/ports.ts';
+import { throwIfStopRequested } from '../provision/process-registry.ts';
 import type { ProfileRecord, RunResult, StepResult, TrialRecord } from '../results/index.ts';
 import { scenarioLadder, type Scenario } from '../scenario/index.ts';
 import { lowerMedian } from '../stats/index.ts';
@@ -73,12 +74,14 @@ export async function runScenario(run: ScenarioRun): Promise<void> {
       const order = [...targets.slice(shift), ...targets.slice(0, shift)];
       for (const target of order) {
         if (skipped.has(target)) continue;
+        throwIfStopRequested();
         let open = opened.get(target);
         if (open) await open.resume?.();
         else {
           try {
             open = await target.open(everOpened.has(target), trial);
           } catch (error) {
+            throwIfStopRequested(); // a target that failed because the run is stopping is not skipped
             if (!run.skip?.(target, error)) throw error;
             skipped.add(target);
             continue;
@@ -88,6 +91,7 @@ export async function runScenario(run: ScenarioRun): Promise<void> {
         }
         try {
           for (const workload of target.workloads ?? scenario.workloads) {
+            throwIfStopRequested();
             await measureTrial(run, target, open, workload, trial, phases);
             await run.save();
           }
@@ -161,6 +165,7 @@ async function measureTrial(
       confirm: !warm,
       maxSteps: scenario.maxSearchSteps,
       measure: async (rate, phase) => {
+        throwIfStopRequested();
         hooks.onStepStart?.({ index, count: 0, target: rate });
         const step = await measureStep(searchCtx, rate, index++, random);
         step.searchPhase = phase;

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { test } from 'node:test';
+import { REPO_ROOT } from './install-paths.ts';
+import { isAlive } from './local/launch.ts';
+import { stopStatus } from './process-registry.ts';
+
+test('a signal stops the run where it would start the next thing, and a paused server it owns still goes at once', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'harness/provision/stopped-run.fixture.ts'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const { pid } = JSON.parse((await lines.next()).value as string) as { pid: number };
+  assert.ok(isAlive(pid), 'the paused stand-in runs before the signal');
+  const sent = Date.now();
+  child.kill('SIGTERM');
+  const { stopped } = JSON.parse((await lines.next()).value as string) as { stopped: string };
+  assert.equal(stopped, 'SIGTERM', 'the loop ended with RunStopped naming the signal');
+  assert.equal(await exited, 143, `exit status (stderr: ${stderr})`);
+  const took = Date.now() - sent;
+  // Paused, the stand-in would not hear SIGTERM until the 20 s grace ran out and SIGKILL came.
+  assert.ok(took < 10_000, `exited ${took} ms after the signal, not after the stand-in's grace`);
+  assert.equal(isAlive(pid), false, 'the stand-in is gone');
+  assert.match(stderr, /SIGTERM: stopping 1 server/);
+});
+
+test('exit statuses are 128 + the signal number', () => {
+  assert.equal(stopStatus('SIGINT'), 130);
+  assert.equal(stopStatus('SIGTERM'), 143);
+  assert.equal(stopStatus('SIGHUP'), 129);
+});
