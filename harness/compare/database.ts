@@ -1,9 +1,9 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { createBackend, type BackendName } from '../backends/index.ts';
 import type { Backend } from '../../core/backend.ts';
 import { workload as workloadNamed } from '../../core/workloads/index.ts';
 import { seedWorkload } from '../dataset/index.ts';
+import { filesUnder } from '../observe/index.ts';
 import type { DatasetRecord, PreparationRecord } from '../results/index.ts';
 import type { ComparePlan } from './settings.ts';
 
@@ -79,22 +79,11 @@ export function tableRows(
 /** Bytes allocated under a directory (like `du -s`), following no links. */
 async function directoryBytes(dir: string): Promise<number> {
   let total = 0;
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += await directoryBytes(path);
-    else if (entry.isFile()) {
-      try {
-        const s = await stat(path);
-        total += s.blocks * 512;
-      } catch {
-        // removed while walking (compaction, segment recycling)
-      }
+  for (const path of await filesUnder(dir)) {
+    try {
+      total += (await stat(path)).blocks * 512;
+    } catch {
+      // removed while walking (compaction, segment recycling)
     }
   }
   return total;

@@ -1,5 +1,6 @@
 import { LatencyHistogram, type RequestOutcome } from '../load/index.ts';
 import type { FaultTimelineSecond } from '../results/index.ts';
+import { roundTo } from '../stats/round.ts';
 
 /** One second of a steady step, by when its requests were due (the shape run.json records). */
 export type TimelineSecond = FaultTimelineSecond;
@@ -50,13 +51,9 @@ export class TimelineRecorder {
         requests: b.requests,
         ok: b.ok,
         errors: b.errors,
-        p50Ms: round2(b.histogram.percentileMs(50)),
-        p99Ms: round2(b.histogram.percentileMs(99)),
-        maxMs: round2(b.histogram.summary().max),
+        p50Ms: roundTo(b.histogram.percentileMs(50), 2),
+        p99Ms: roundTo(b.histogram.percentileMs(99), 2),
+        maxMs: roundTo(b.histogram.summary().max, 2),
       }));
   }
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
 }

@@ -13,6 +13,7 @@ import { explainMiss } from './cause.ts';
 import { DiskSyncProbe } from './disk-probe.ts';
 import { settleHeap } from './heap.ts';
 import { ResourceSampler, type SampledRole } from './sampler.ts';
+import { roundTo } from '../stats/round.ts';
 
 /** The SLO a step must meet to count as sustainable, when a scenario sets none (the one place it is defined). */
 export const DEFAULT_SLO: Readonly<SloRecord> = { p99Ms: 50, maxErrorRate: 0.01, minAchievedRatio: 0.95 };
@@ -177,7 +178,7 @@ export function toStepResult(
   slo: SloRecord,
 ): StepResult {
   const { plan } = m;
-  const achievedRps = round1(m.completedInWindow / m.durationS);
+  const achievedRps = roundTo(m.completedInWindow / m.durationS, 1);
   const offeredRps = plan.kind === 'rate' ? plan.target : achievedRps;
   const statusErrors = Object.values(m.byStatus).reduce((a, b) => a + b, 0);
   const errorTotal = statusErrors + m.timeouts + m.socketErrors + m.bodyMismatches + m.notSent;
@@ -302,8 +303,4 @@ export function sustainableThroughput(
     p99Ms: best ? best.latencyMs.p99 : null,
     ceilingNotReached: steps.length > 0 && steps.every((s) => s.slo.met),
   };
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
 }

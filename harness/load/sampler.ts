@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import type { MachineUsage, ResourceUsage } from '../results/types.ts';
 import { readStorageReads, storageReadsSince, type StorageReads } from './vmstat.ts';
+import { roundTo } from '../stats/round.ts';
 
 /** Linux reports CPU time in clock ticks of 1/100 s on every platform storebench runs on. */
 const CLOCK_TICKS_PER_S = 100;
@@ -264,21 +265,21 @@ export class ResourceSampler {
     this.#sample();
     const seconds = Math.max(1e-3, (performance.now() - this.#startedAt) / 1000);
     const m = this.#machine;
-    const avg = (sum: number, n: number) => (n ? round1(sum / n) : 0);
+    const avg = (sum: number, n: number) => (n ? roundTo(sum / n, 1) : 0);
     const storageNow = this.#storageAtStart ? readStorageReads() : null;
     const storage = storageNow && this.#storageAtStart ? storageReadsSince(this.#storageAtStart, storageNow) : null;
     const topOthers = [...m.others.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3)
       .filter(([, ns]) => ns / 1e9 / seconds >= 0.02)
-      .map(([name, ns]) => `${name} ${round1((ns / 1e9 / seconds) * 100)}%`);
+      .map(([name, ns]) => `${name} ${roundTo((ns / 1e9 / seconds) * 100, 1)}%`);
     return {
       roles: this.#roles.map((a) => ({
         role: a.role.role,
         activePids: [...a.pidNs.values()].filter((ns) => ns / 1e9 / seconds >= 0.1).length,
         pids: [...a.seenPids],
         cpuPercentAvg: avg(a.cpuSum, m.intervals),
-        cpuPercentMax: round1(a.cpuMax),
+        cpuPercentMax: roundTo(a.cpuMax, 1),
         cpuWaitPercentAvg: avg(a.waitSum, m.intervals),
         ...(a.role.mainThread && {
           mainThread: {
@@ -297,7 +298,7 @@ export class ResourceSampler {
         otherPercentAvg: avg(m.otherSum, m.intervals),
         topOthers,
         samples: m.intervals,
-        ...(storage && { storageRead: { mib: round1(storage.readKiB / 1024), majorFaults: storage.majorFaults } }),
+        ...(storage && { storageRead: { mib: roundTo(storage.readKiB / 1024, 1), majorFaults: storage.majorFaults } }),
       },
     };
   }
@@ -381,8 +382,4 @@ export class ResourceSampler {
     }
     this.#last = { at: now, procs, machine };
   }
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
 }

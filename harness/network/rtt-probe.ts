@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { HostNetwork, NetworkHost } from './host-network.ts';
+import { roundTo } from '../stats/round.ts';
 
 /** Round trips measured from one host to another. */
 export interface RttProbeResult {
@@ -44,8 +45,6 @@ function quantile(sorted: number[], q: number): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.floor((sorted.length - 1) * q)]!;
 }
 
-const round3 = (x: number): number => Math.round(x * 1000) / 1000;
-
 /**
  * Measures the round trip from `from` to `to` the way ping does (`count` probes, one at a time):
  * TCP connects to a listener started in the target's namespace, timed in a client started in the
@@ -76,11 +75,11 @@ export async function probeRtt(
       from: from.name,
       to: to.name,
       count: rtts.length,
-      minMs: round3(quantile(rtts, 0)),
-      p10Ms: round3(quantile(rtts, 0.1)),
-      p50Ms: round3(quantile(rtts, 0.5)),
-      p90Ms: round3(quantile(rtts, 0.9)),
-      maxMs: round3(quantile(rtts, 1)),
+      minMs: roundTo(quantile(rtts, 0), 3),
+      p10Ms: roundTo(quantile(rtts, 0.1), 3),
+      p50Ms: roundTo(quantile(rtts, 0.5), 3),
+      p90Ms: roundTo(quantile(rtts, 0.9), 3),
+      maxMs: roundTo(quantile(rtts, 1), 3),
     };
   } finally {
     listener.stdin!.end();

@@ -5,7 +5,7 @@ import { JvmGcLog } from './jvm-gc.ts';
 export { compilerShare, jitCompilerNs } from './jit.ts';
 export { JvmGcLog, parseGcLine, type JvmPause } from './jvm-gc.ts';
 export { PostgresWaitSampler } from './postgres-waits.ts';
-export { mappedFiles, warmPageCache } from './page-cache.ts';
+export { filesUnder, mappedFiles, warmPageCache } from './page-cache.ts';
 export { describeSpeedReading, probeMachineSpeed, speedReadingWhen, SPEED_PROBE } from './speed-probe.ts';
 
 /** What the harness can watch of a database server during steps: started while it is measured, stopped before it is paused. */

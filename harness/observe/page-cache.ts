@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processTree } from '../load/sampler.ts';
 import { readStorageReads, storageReadsSince } from '../load/vmstat.ts';
 import type { PageCacheWarming } from '../results/index.ts';
+import { roundTo } from '../stats/round.ts';
 
 /** Regular files under `dir`, recursively (links not followed); none when it is gone. */
-async function filesUnder(dir: string): Promise<string[]> {
+export async function filesUnder(dir: string): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -57,7 +58,6 @@ export async function warmPageCache(dirs: readonly string[], pids: number[]): Pr
   let read = 0;
   for (const path of files) {
     try {
-      if (!(await stat(path)).isFile()) continue;
       const handle = await open(path, 'r');
       try {
         for (;;) {
@@ -77,12 +77,8 @@ export async function warmPageCache(dirs: readonly string[], pids: number[]): Pr
   const fromStorage = before && after ? storageReadsSince(before, after) : null;
   return {
     files: read,
-    mib: round1(bytes / 2 ** 20),
-    ...(fromStorage && { fromStorageMiB: round1(fromStorage.readKiB / 1024) }),
+    mib: roundTo(bytes / 2 ** 20, 1),
+    ...(fromStorage && { fromStorageMiB: roundTo(fromStorage.readKiB / 1024, 1) }),
     seconds: Math.round((performance.now() - started) / 10) / 100,
   };
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
 }

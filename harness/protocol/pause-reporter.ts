@@ -1,6 +1,7 @@
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { PauseSummary } from '../results/types.ts';
 import { formatApiEvent, type ApiEvent } from './api-events.ts';
+import { roundTo } from '../stats/round.ts';
 
 const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
@@ -22,7 +23,7 @@ export function reportPauses(write: (line: string) => void = (line) => process.s
       const detail = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail;
       const kind = GC_KINDS[detail?.kind ?? -1] ?? 'gc';
       const atMs = Math.round(performance.timeOrigin + entry.startTime + entry.duration);
-      write(formatApiEvent({ event: 'gc', pid: process.pid, kind, ms: round2(entry.duration), atMs }));
+      write(formatApiEvent({ event: 'gc', pid: process.pid, kind, ms: roundTo(entry.duration, 2), atMs }));
     }
   });
   gc.observe({ entryTypes: ['gc'] });
@@ -30,8 +31,8 @@ export function reportPauses(write: (line: string) => void = (line) => process.s
   delay.enable();
   const timer = setInterval(() => {
     if (delay.count > 0) {
-      const p99Ms = round2(delay.percentile(99) / 1e6);
-      const maxMs = round2(delay.max / 1e6);
+      const p99Ms = roundTo(delay.percentile(99) / 1e6, 2);
+      const maxMs = roundTo(delay.max / 1e6, 2);
       write(formatApiEvent({ event: 'loop', pid: process.pid, p99Ms, maxMs, atMs: Date.now() }));
     }
     delay.reset();
@@ -65,10 +66,6 @@ export function summarizePauses(events: readonly ApiEvent[], fromMs: number, toM
       summary.loopDelayMaxMs = Math.max(summary.loopDelayMaxMs ?? 0, e.maxMs);
     }
   }
-  summary.gcTotalMs = round2(summary.gcTotalMs);
+  summary.gcTotalMs = roundTo(summary.gcTotalMs, 2);
   return summary;
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
 }

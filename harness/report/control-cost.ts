@@ -1,6 +1,7 @@
 import type { RunResult } from '../results/index.ts';
 import { lowerMedian } from '../stats/index.ts';
 import { CONTROL_BACKEND } from './model.ts';
+import { roundTo } from '../stats/round.ts';
 
 /**
  * How fast the machine ran during a run's own steps: the CPU the control row's API process spent per
@@ -38,10 +39,10 @@ export function controlCost(run: RunResult): ControlCost | null {
   }
   if (all.length === 0) return null;
   return {
-    msPerRequest: round3(lowerMedian(all)),
+    msPerRequest: roundTo(lowerMedian(all), 3),
     trials: [...byTrial.entries()]
       .sort((a, b) => a[0] - b[0])
-      .map(([trial, costs]) => ({ trial, msPerRequest: round3(lowerMedian(costs)) })),
+      .map(([trial, costs]) => ({ trial, msPerRequest: roundTo(lowerMedian(costs), 3) })),
     steps: all.length,
   };
 }
@@ -77,10 +78,6 @@ export function correlation(x: readonly number[], y: readonly number[]): number 
     syy += (y[i]! - my) ** 2;
   }
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
 } from './model.ts';
 import { addRerunChecks } from './rerun.ts';
 import { readRun } from './run-report.ts';
+import { roundTo } from '../stats/round.ts';
 
 /**
  * Whether a comparison survives being run again: several runs of the same command, read side by side.
@@ -189,7 +190,7 @@ export function analyseRepeatability(
     steps: run.steps.length,
     speedMs: (run.machineSpeed?.readings ?? []).flatMap((r) => (r.cpus[0] ? [r.cpus[0].medianMs] : [])),
     controlMs: costs[i]?.msPerRequest ?? null,
-    predictedMove: costs[0] && costs[i] ? round2(predictedMove(costs[0], costs[i], resolution)) : null,
+    predictedMove: costs[0] && costs[i] ? roundTo(predictedMove(costs[0], costs[i], resolution), 2) : null,
     databaseMove: meanMove(databaseRows, i),
     noiseFloor: run.calibration?.noiseFloor ?? null,
   }));
@@ -211,7 +212,7 @@ export function analyseRepeatability(
     atLeastOutside: pooled?.atLeastOutside ?? null,
     resolution,
     permutations,
-    speedCorrelation: speedCorrelation === null ? null : round2(speedCorrelation),
+    speedCorrelation: speedCorrelation === null ? null : roundTo(speedCorrelation, 2),
   };
 }
 
@@ -586,11 +587,7 @@ function meanMove(rows: readonly RepeatRow[], i: number): number | null {
   const moves = rows
     .filter((r) => r.runMeans[0] !== null && r.runMeans[i] !== null)
     .map((r) => r.runMeans[i]! - r.runMeans[0]!);
-  return moves.length === 0 ? null : round2(mean(moves));
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
+  return moves.length === 0 ? null : roundTo(mean(moves), 2);
 }
 
 /**

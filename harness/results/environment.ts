@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
 import type { EnvironmentInfo } from './types.ts';
+import { roundTo } from '../stats/round.ts';
 
 /** What this machine and Node are; server versions come from the caller (the provisioner knows them). */
 export function describeEnvironment(serverVersions: Record<string, string> = {}): EnvironmentInfo {
@@ -63,7 +64,7 @@ export function memoryReclaim(sys = '/sys'): string | null {
         const scheme = join(context, 'schemes', s);
         if (read(join(scheme, 'action')) !== 'pageout') continue;
         const minAge = Number(read(join(scheme, 'access_pattern/age/min')));
-        const idle = Number.isFinite(aggrUs * minAge) ? `${round1((aggrUs * minAge) / 1e6)} s` : 'a while';
+        const idle = Number.isFinite(aggrUs * minAge) ? `${roundTo((aggrUs * minAge) / 1e6, 1)} s` : 'a while';
         found.push(`DAMON (kdamond ${k}) pages out memory not accessed for ${idle} or more`);
       }
     }
@@ -71,12 +72,9 @@ export function memoryReclaim(sys = '/sys'): string | null {
   const reclaim = join(sys, 'module/damon_reclaim/parameters');
   if (read(join(reclaim, 'enabled')) === 'Y') {
     const minAgeUs = Number(read(join(reclaim, 'min_age')));
-    const idle = Number.isFinite(minAgeUs) ? `${round1(minAgeUs / 1e6)} s` : 'a while';
+    const idle = Number.isFinite(minAgeUs) ? `${roundTo(minAgeUs / 1e6, 1)} s` : 'a while';
     found.push(`DAMON_RECLAIM pages out memory not accessed for ${idle} or more`);
   }
   return found.length > 0 ? found.join('; ') : null;
 }
 
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
-}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TrialRecord } from '../results/index.ts';
 import { compareFigures, headlineFigure, medianDifference, noiseFloorOf, spreadOf, withinFloor } from './index.ts';
+import { roundTo } from './round.ts';
 
 function trials(backend: string, brackets: Array<[number | null, number | null]>): TrialRecord[] {
   return brackets.map(([pass, fail], i) => ({ backend, workload: 'w', trial: i + 1, pass, fail, steps: 5 }));
@@ -171,4 +172,11 @@ test('one grid step is within a one-step floor even where the grid rates were ro
   // Intervals that just separate, medians one step apart: a tie at a one-step floor; two steps: not.
   assert.equal(compareFigures(one('hi', 500, 595), one('lo', 420, 500), 0.19).verdict, 'tie');
   assert.equal(compareFigures(one('hi', 595, 707), one('lo', 420, 500), 0.19).verdict, 'a');
+});
+
+test('roundTo rounds to the stated decimals', () => {
+  assert.equal(roundTo(0.16549, 3), 0.165);
+  assert.equal(roundTo(12.35, 1), 12.4);
+  assert.equal(roundTo(2.005001, 2), 2.01);
+  assert.equal(roundTo(1414.4, 0), 1414);
 });
