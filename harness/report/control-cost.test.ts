@@ -113,6 +113,36 @@ describe('repeatability against the machine speed', () => {
     assert.match(speedParagraph(a)!, /follow the predicted ones with r = 0\.9\d/);
   });
 
+  test('runs that moved with the machine: fewer pairs outside once the predicted moves are taken out', () => {
+    // Every row of run j sits k grid steps up (2^(1/4) a step) on a machine whose control row predicts about as much.
+    const runs = [
+      [0.171, 0],
+      [0.152, 1],
+      [0.138, 2],
+      [0.155, 1],
+    ].map(([ms, k], i) => {
+      const run = runCosting(`w${i + 1}`, ms!);
+      const up = (rate: number | null): number | null => (rate === null ? null : Math.round(rate * 2 ** (k! / 4)));
+      for (const t of run.trials!) {
+        t.pass = up(t.pass);
+        t.fail = up(t.fail);
+      }
+      return { run, runDir: `/tmp/w${i + 1}` };
+    });
+    const a = analyseRepeatability(runs, { permutations: 200 });
+    const shifted = a.speedAdjusted!;
+    assert.ok(shifted.measured > 0, 'two grid steps apart, some medians leave the other runs intervals');
+    // Predicted +0.68, +1.24, +0.57: moved back by 1, 1, 1 grid steps, run 3 one step from the others instead of two.
+    assert.ok(shifted.adjusted < shifted.measured, `${shifted.adjusted} vs ${shifted.measured}`);
+    assert.match(speedParagraph(a)!, /shifted against its predicted move, in whole grid steps \(run 2 −1, run 3 −1, run 4 −1\)/);
+    assert.match(
+      speedParagraph(a)!,
+      new RegExp(
+        `leave ${shifted.adjusted} of ${shifted.pairs} pairs outside, against ${shifted.measured} as measured`,
+      ),
+    );
+  });
+
   test('two runs: no correlation, said so; runs without a control row: nothing', () => {
     const two = analyseRepeatability(
       [
@@ -126,6 +156,8 @@ describe('repeatability against the machine speed', () => {
       run.steps = run.steps.filter((s) => s.backend !== 'memory');
       return { run, runDir: `/tmp/b${i}` };
     });
-    assert.equal(speedParagraph(analyseRepeatability(bare, { permutations: 100 })), null);
+    const unread = analyseRepeatability(bare, { permutations: 100 });
+    assert.equal(speedParagraph(unread), null);
+    assert.equal(unread.speedAdjusted, null);
   });
 });
