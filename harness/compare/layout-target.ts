@@ -148,7 +148,14 @@ export function layoutTarget(ctx: LayoutContext): LoadTarget {
         const jvm = warmJit && plan.scenario.jitWarmupMaxS > 0 ? jitCompilerNs(dbPids()) : null;
         const startedMs = performance.now();
         await warmUp(ctx, ctx.warmWorkloads ?? workloads, api.url, !again);
-        if (jvm !== null) await warmUntilCompiled(ctx, api.url, dbPids(), jvm, performance.now() - startedMs, trial);
+        if (jvm !== null)
+          await warmUntilCompiled(ctx, {
+            url: api.url,
+            dbPids: dbPids(),
+            atStart: jvm,
+            firstPassMs: performance.now() - startedMs,
+            trial,
+          });
       } catch (error) {
         await api.stop();
         signalGroups(dbRoots(), 'SIGSTOP');
@@ -339,12 +346,18 @@ export const JIT_QUIET_SHARE = 0.05;
  */
 async function warmUntilCompiled(
   ctx: LayoutContext,
-  url: string,
-  dbPids: number[],
-  atStart: number,
-  firstPassMs: number,
-  trial: number | undefined,
+  warm: {
+    url: string;
+    /** The database server's processes, whose JIT compiler threads are read. */
+    dbPids: number[];
+    /** Their compiler threads' CPU ns before the first pass. */
+    atStart: number;
+    /** How long the first pass took. */
+    firstPassMs: number;
+    trial: number | undefined;
+  },
 ): Promise<void> {
+  const { url, dbPids, atStart, firstPassMs, trial } = warm;
   const { scenario } = ctx.plan;
   const workloads = ctx.plan.workloads;
   let reading = jitCompilerNs(dbPids);
