@@ -134,7 +134,10 @@ describe('repeatability against the machine speed', () => {
     assert.ok(shifted.measured > 0, 'two grid steps apart, some medians leave the other runs intervals');
     // Predicted +0.68, +1.24, +0.57: moved back by 1, 1, 1 grid steps, run 3 one step from the others instead of two.
     assert.ok(shifted.adjusted < shifted.measured, `${shifted.adjusted} vs ${shifted.measured}`);
-    assert.match(speedParagraph(a)!, /shifted against its predicted move, in whole grid steps \(run 2 −1, run 3 −1, run 4 −1\)/);
+    assert.match(
+      speedParagraph(a)!,
+      /shifted against its predicted move, in whole grid steps \(run 2 −1, run 3 −1, run 4 −1\)/,
+    );
     assert.match(
       speedParagraph(a)!,
       new RegExp(
