@@ -8,6 +8,7 @@ import { TimelineRecorder, type TimelineSecond } from './timeline.ts';
 import { WriteLedger } from './ledger.ts';
 import { withLedger } from './mix-ledger.ts';
 import { readBack, readBackRecord } from './read-back.ts';
+import { roundTo } from '../stats/round.ts';
 
 /** A steady step with a failure in it. */
 export interface FaultStepOptions {
@@ -58,7 +59,7 @@ export async function runFaultStep(options: FaultStepOptions): Promise<FaultRunR
   const mix = withLedger(options.mix, ledger);
   const started = performance.now() + 5; // the driver starts its schedule 5 ms after it is called
   const measuredFrom = started + options.warmupS * 1000;
-  const clock: Clock = () => Math.round((performance.now() - measuredFrom) / 10) / 100;
+  const clock: Clock = () => roundTo((performance.now() - measuredFrom) / 1000, 2);
   const timeline = new TimelineRecorder(measuredFrom);
   const events: FaultRunRecord['events'] = [];
   const note = (what: string): void => {

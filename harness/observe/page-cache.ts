@@ -79,6 +79,6 @@ export async function warmPageCache(dirs: readonly string[], pids: number[]): Pr
     files: read,
     mib: roundTo(bytes / 2 ** 20, 1),
     ...(fromStorage && { fromStorageMiB: roundTo(fromStorage.readKiB / 1024, 1) }),
-    seconds: Math.round((performance.now() - started) / 10) / 100,
+    seconds: roundTo((performance.now() - started) / 1000, 2),
   };
 }

@@ -1,5 +1,5 @@
 import type { RunResult } from '../results/index.ts';
-import { lowerMedian } from '../stats/index.ts';
+import { lowerMedian, mean } from '../stats/index.ts';
 import { CONTROL_BACKEND } from './model.ts';
 import { roundTo } from '../stats/round.ts';
 
@@ -7,9 +7,9 @@ import { roundTo } from '../stats/round.ts';
  * How fast the machine ran during a run's own steps: the CPU the control row's API process spent per
  * request (memory backend, no database: the same work in every run), median over its valid steps, and per
  * trial. The speed probe times a few seconds of fixed work between trials; this reads every step the control
- * row ran, under load, on the system under test's CPU. Measured here over rounds 8-12 (14 runs against
- * their round's first), the move it predicts (log of the ratio, in grid steps) followed the database rows'
- * mean move with r = 0.85 (docs/reproducibility.md, thirteenth round).
+ * row ran, under load, on the system under test's CPU. Measured here over rounds 9-12 (their 12 later runs
+ * against their round's first), the move it predicts (log of the ratio, in grid steps) followed the database
+ * rows' mean move with r = 0.85 (docs/reproducibility.md, thirteenth round).
  */
 export interface ControlCost {
   /** Median CPU milliseconds of the control row's API per answered request, over its valid steps. */
@@ -67,8 +67,8 @@ export function controlCostText(cost: ControlCost): string {
 export function correlation(x: readonly number[], y: readonly number[]): number | null {
   const n = Math.min(x.length, y.length);
   if (n < 3) return null;
-  const mx = x.slice(0, n).reduce((s, v) => s + v, 0) / n;
-  const my = y.slice(0, n).reduce((s, v) => s + v, 0) / n;
+  const mx = mean(x.slice(0, n));
+  const my = mean(y.slice(0, n));
   let sxy = 0;
   let sxx = 0;
   let syy = 0;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { seededRandom } from '../../core/workloads/load-mix.ts';
 import { DEFAULT_GRID } from '../load/index.ts';
-import { headlineFigure, type HeadlineFigure } from '../stats/index.ts';
+import { headlineFigure, mean, type HeadlineFigure } from '../stats/index.ts';
 import type { TrialRecord } from '../results/index.ts';
 import { likeForLike } from './comparison.ts';
 import { controlCost, correlation, predictedMove } from './control-cost.ts';
@@ -405,10 +405,6 @@ function shuffle<T>(values: T[], random: () => number): void {
     const j = Math.floor(random() * (i + 1));
     [values[i], values[j]] = [values[j]!, values[i]!];
   }
-}
-
-function mean(values: readonly number[]): number {
-  return values.reduce((s, x) => s + x, 0) / values.length;
 }
 
 /** A run's id from its folder or its run.json path (`results/<id>` or `results/<id>/run.json`). */

@@ -447,7 +447,7 @@ function phaseShiftText(run: ReportRun): string {
 export function diskItems(run: ReportRun): Inline[][] {
   const probed = run.steps.filter((s) => s.machine?.diskSync);
   if (probed.length === 0) return [];
-  const medians = probed.map((s) => s.machine!.diskSync!.p50Ms).sort((a, b) => a - b);
+  const medians = probed.map((s) => s.machine!.diskSync!.p50Ms);
   const slowest = Math.max(...probed.map((s) => s.machine!.diskSync!.maxMs));
   const floor = stallFloorMs(run.scenario.slo);
   const stalled = probed.filter((s) => s.machine!.diskSync!.maxMs >= floor).length;
@@ -455,7 +455,7 @@ export function diskItems(run: ReportRun): Inline[][] {
   return [
     [
       { text: 'Disk: ', strong: true },
-      `${syncs.toLocaleString('en-US')} timed 4 KiB write + fdatasync in the ${probed.length} steps with a database: median ${medians[Math.floor((medians.length - 1) / 2)]} ms, slowest ${slowest} ms; ${stalled} of ${probed.length} steps saw a sync of ${floor} ms or more.`,
+      `${syncs.toLocaleString('en-US')} timed 4 KiB write + fdatasync in the ${probed.length} steps with a database: median ${lowerMedian(medians)} ms, slowest ${slowest} ms; ${stalled} of ${probed.length} steps saw a sync of ${floor} ms or more.`,
     ],
   ];
 }
@@ -469,10 +469,7 @@ export function pageCacheItems(run: ReportRun): Inline[][] {
   const warmed = (run.trials ?? []).flatMap((t) => (t.pageCache ? [t.pageCache] : []));
   const sampled = run.steps.filter((s) => s.machine?.storageRead);
   if (warmed.length === 0 && sampled.length === 0) return [];
-  const range = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return `${sorted[0]}-${sorted.at(-1)} (median ${lowerMedian(sorted)})`;
-  };
+  const range = (values: number[]) => `${Math.min(...values)}-${Math.max(...values)} (median ${lowerMedian(values)})`;
   const parts: string[] = [];
   if (warmed.length > 0) {
     const fromStorage = warmed.flatMap((w) => (w.fromStorageMiB === undefined ? [] : [w.fromStorageMiB]));

@@ -98,6 +98,11 @@ export function withinFloor(higher: number, lower: number, noiseFloor: number): 
   return higher / lower <= (1 + noiseFloor) * (1 + 0.5 / higher) * (1 + 0.5 / lower);
 }
 
+/** The arithmetic mean (NaN for none). */
+export function mean(values: readonly number[]): number {
+  return values.reduce((s, x) => s + x, 0) / values.length;
+}
+
 /** The lower median: the middle value, or the lower of the two middle ones (an element of `values`). */
 export function lowerMedian(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
