@@ -1,4 +1,4 @@
-import { sustainableThroughput } from '../load/index.ts';
+import { DEFAULT_GRID, sustainableThroughput } from '../load/index.ts';
 import type {
   DatasetRecord,
   RunResult,
@@ -7,7 +7,14 @@ import type {
   SustainableThroughput,
   TrialRecord,
 } from '../results/index.ts';
-import { compareFigures, headlineFigure, lowerMedian as median, type HeadlineFigure } from '../stats/index.ts';
+import {
+  compareFigures,
+  headlineFigure,
+  lowerMedian as median,
+  rerunRange,
+  type HeadlineFigure,
+  type RerunRange,
+} from '../stats/index.ts';
 import type { RerunCheck } from './rerun.ts';
 
 /** The backend drawn as the control row (the HTTP ceiling with no database): never recommended. */
@@ -40,6 +47,8 @@ export interface BackendRow {
   sustainable: SustainableThroughput;
   /** The headline: median of the trials with its interval; null when nothing was measured. */
   figure: HeadlineFigure | null;
+  /** Where a second run's median is expected (`rerunRange`: the interval widened to the noise floor); null without a figure. */
+  rerun: RerunRange | null;
   /** p99 at the workload's common load; null when this backend has no step there. */
   p99AtCommonMs: number | null;
   /** Errors over the whole ladder (every measured step). */
@@ -261,6 +270,8 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
   const byBackend = new Map(backends.map((b) => [b, steps.filter((s) => s.backend === b)]));
   const commonTarget = pickCommonTarget([...byBackend.values()]);
   const trials = trialRecords(run);
+  const floor = noiseFloor(run);
+  const gridRatio = 1 + (run.scenario.resolution ?? DEFAULT_GRID.ratio - 1);
   const rows = backends.map((backend): BackendRow => {
     const own = byBackend.get(backend) ?? [];
     const summaries = run.summary.filter((s) => s.backend === backend && s.workload === workload);
@@ -281,6 +292,7 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
       steps: own,
       sustainable,
       figure,
+      rerun: figure ? rerunRange(figure, floor.fraction, gridRatio) : null,
       p99AtCommonMs: atCommon.length > 0 ? median(atCommon.map((s) => s.latencyMs.p99)) : null,
       errors: ladderErrors(own),
       invalidSteps: own.filter((s) => !s.valid),
@@ -293,7 +305,6 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
       majorGcBound: majorGcBound(own, figure),
     };
   });
-  const floor = noiseFloor(run);
   // Equal medians: the lower p99 at the common load first.
   const byMedian = (a: BackendRow, b: BackendRow) =>
     (b.figure?.median ?? -1) - (a.figure?.median ?? -1) ||

@@ -57,6 +57,30 @@ describe('repeatability of several runs', () => {
     assert.deepEqual(row.outside, [{ run: 1, other: 0, steps: -1 }]);
     assert.equal(a.outside, 1);
     assert.match(repeatabilitySummary(a), /1 of \d+ pairs .* fall outside, by one grid step/);
+    // Run 1's rerun range reaches one noise floor (one grid step) below its median: [g(10), g(12)] holds g(10).
+    assert.deepEqual(row.outsideRerun, []);
+    assert.equal(a.outsideRerun, 0);
+    assert.match(repeatabilitySummary(a), /inside every other run's rerun range/);
+  });
+
+  test("a run two grid steps lower lies outside the other runs' rerun ranges as well as their intervals", () => {
+    const a = analyseRepeatability(
+      [runWith('r1', { 'postgres/catalog': [11, 11, 11] }), runWith('r2', { 'postgres/catalog': [9, 9, 9] })],
+      { permutations: 500 },
+    );
+    const row = a.rows.find((r) => r.backend === 'postgres' && r.workload === 'catalog')!;
+    // Run 2's median g(9) is one step below run 1's rerun range [g(10), g(12)]; run 1's g(11) lies one step
+    // above run 2's [g(8), g(10)].
+    assert.deepEqual(row.outside, [
+      { run: 0, other: 1, steps: 1 },
+      { run: 1, other: 0, steps: -2 },
+    ]);
+    assert.deepEqual(row.outsideRerun, [
+      { run: 0, other: 1, steps: 1 },
+      { run: 1, other: 0, steps: -1 },
+    ]);
+    assert.equal(a.outsideRerun, 2);
+    assert.match(repeatabilitySummary(a), /Against the rerun ranges .*, 2 of \d+ fall outside\./);
   });
 
   test('pairs outside had whole runs moved nothing: the mean over random reassignments of the trials', () => {

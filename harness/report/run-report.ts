@@ -7,7 +7,7 @@ import { renderRunCharts, type ChartFile } from './charts.ts';
 import { layoutBlocks, renderResilienceCharts, resilienceBlocks } from './resilience.ts';
 import { html, markdown, type Block, type Inline } from './document.ts';
 import { controlCost, controlCostText } from './control-cost.ts';
-import { INTERVAL_METHOD, lowerMedian } from '../stats/index.ts';
+import { INTERVAL_METHOD, lowerMedian, RERUN_RANGE_METHOD } from '../stats/index.ts';
 import { addRerunChecks, RERUN_METHOD, rerunText, type RerunCheck } from './rerun.ts';
 import {
   buildWorkloadReports,
@@ -78,7 +78,7 @@ function reportBlocks(run: ReportRun, runDir: string, workloads: WorkloadReport[
       `Run ${run.startedAt} → ${run.finishedAt} on ${describeMachine(run)}. `,
       `SLO: ${sloText}. Backends are ranked by `,
       { text: 'max sustainable throughput', strong: true },
-      `: the highest offered rate at which a valid step met the SLO, as the median of ${trialCount(run)} with an interval (${INTERVAL_METHOD}). One backend is recommended over another only when their intervals separate and the medians differ by more than the noise floor; otherwise the report says tie. The memory backend is the control row (the HTTP ceiling with no database) and is never recommended; a stand-in is ranked but never recommended as the database it imitates.`,
+      `: the highest offered rate at which a valid step met the SLO, as the median of ${trialCount(run)} with an interval (${INTERVAL_METHOD}). One backend is recommended over another only when their intervals separate and the medians differ by more than the noise floor; otherwise the report says tie. Beside each figure, its rerun range: where the median of the same command is expected in a second run on this machine (${RERUN_RANGE_METHOD}). It is not used for the verdict, which compares backends measured side by side in one run. The memory backend is the control row (the HTTP ceiling with no database) and is never recommended; a stand-in is ranked but never recommended as the database it imitates.`,
     ],
   });
 
@@ -238,6 +238,7 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
       'backend',
       'max sustainable (median [interval])',
       'trials',
+      'rerun range',
       commonLabel,
       'why the next rate failed',
       'errors',
@@ -245,7 +246,7 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
       'size on disk',
       'invalid steps',
     ],
-    align: ['right', 'left', 'right', 'right', 'right', 'left', 'left', 'right', 'right', 'right'],
+    align: ['right', 'left', 'right', 'right', 'right', 'right', 'left', 'left', 'right', 'right', 'right'],
     rows: w.ranking.map((r) => {
       const eligible = !r.isControl && !r.isCalibration && !r.standIn;
       const rankText = r.isCalibration
@@ -267,6 +268,7 @@ function workloadBlocks(run: ReportRun, w: WorkloadReport, charts: ChartFile[]):
         ],
         [{ text: formatFigure(r.figure, w.kind), strong: eligible && recommended.has(r.backend) }],
         [r.figure ? r.figure.values.map((v) => (v === null ? 'none' : formatRps(v))).join(', ') : '—'],
+        [r.rerun ? `[${formatRps(r.rerun.low)}–${formatRps(r.rerun.high)}${r.figure?.openEnded ? '+' : ''}]` : '—'],
         [r.p99AtCommonMs === null ? '—' : formatMs(r.p99AtCommonMs)],
         [r.causes.length > 0 ? r.causes.slice(0, 2).join('; ') : '—'],
         [ladderErrorsCell(r)],

@@ -84,6 +84,34 @@ export function noiseFloorOf(a: HeadlineFigure, b: HeadlineFigure, resolution: n
   return Math.max(medianDifference(a, b), gridFloor(resolution));
 }
 
+/** Where a second run's median of a figure is expected to fall (`rerunRange`). */
+export interface RerunRange {
+  low: number;
+  high: number;
+}
+
+export const RERUN_RANGE_METHOD =
+  "the trials' interval, widened where needed to one noise floor either side of the median (in whole grid steps, at least one): the A/A pair's two medians of one system lay that far apart in the run, so the median of the same system measured again can too";
+
+/**
+ * Where the median of the same figure is expected to fall when the run is repeated. The trials'
+ * interval holds what moves within a run, but a run whose three trials agree gets an interval one grid
+ * step wide with its median at the bottom, and another run's median one step lower falls outside it
+ * even when nothing moved: three-trial intervals left 2-3.5 of 48 pairs outside when runs were
+ * reassigned at random (twelfth round). The noise floor says how far apart the medians of one system
+ * fell in this run (the A/A pair, at least one grid step), so the range reaches that far either side of
+ * the median, in whole steps of the grid (`gridRatio` between neighbours), so for a median on the grid its
+ * ends are rates the search tries. It cannot see what moves a whole run (the machine's speed that hour): `report --repeat` counts
+ * how often other runs' medians fell outside it.
+ */
+export function rerunRange(figure: HeadlineFigure, noiseFloor: number, gridRatio: number): RerunRange {
+  if (figure.median === null) return { low: 0, high: figure.high };
+  // A floor measured as a difference of grid rates is a whole number of steps up to rounding (19% vs 18.92%).
+  const span = Math.max(1, Math.ceil(Math.log(1 + noiseFloor) / Math.log(gridRatio) - 0.05));
+  const at = (steps: number) => Math.round(figure.median! * gridRatio ** steps);
+  return { low: Math.min(figure.low, at(-span)), high: Math.max(figure.high, at(span)) };
+}
+
 /** One step of the search grid as a floor: the resolution rounded up to three decimals (0.1892 -> 0.19). */
 export function gridFloor(resolution: number): number {
   return Math.ceil(resolution * 1000) / 1000;

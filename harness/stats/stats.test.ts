@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TrialRecord } from '../results/index.ts';
-import { compareFigures, headlineFigure, medianDifference, noiseFloorOf, spreadOf, withinFloor } from './index.ts';
+import {
+  compareFigures,
+  headlineFigure,
+  medianDifference,
+  noiseFloorOf,
+  rerunRange,
+  spreadOf,
+  withinFloor,
+} from './index.ts';
 import { roundTo } from './round.ts';
 
 function trials(backend: string, brackets: Array<[number | null, number | null]>): TrialRecord[] {
@@ -179,4 +187,43 @@ test('roundTo rounds to the stated decimals', () => {
   assert.equal(roundTo(12.35, 1), 12.4);
   assert.equal(roundTo(2.005001, 2), 2.01);
   assert.equal(roundTo(1414.4, 0), 1414);
+});
+
+test("a figure's rerun range: its interval, widened to one noise floor either side of the median in whole grid steps", () => {
+  const ratio = 1.1892;
+  // Round 14 run 3, postgres usages: three trials at 2,000, each failing 2,378.
+  const agreed = headlineFigure(
+    trials('p', [
+      [2000, 2378],
+      [2000, 2378],
+      [2000, 2378],
+    ]),
+    'p',
+    'w',
+  )!;
+  assert.deepEqual(rerunRange(agreed, 0.19, ratio), { low: 1682, high: 2378 }, 'one step below the median');
+  assert.deepEqual(rerunRange(agreed, 0.414, ratio), { low: 1414, high: 2828 }, 'a two-step floor reaches two steps');
+  assert.deepEqual(rerunRange(agreed, 0.05, ratio), { low: 1682, high: 2378 }, 'never less than one grid step');
+  assert.deepEqual(rerunRange(agreed, 0.25, ratio), { low: 1414, high: 2828 }, 'a floor between steps rounds up');
+  // A spread of trials wider than the floor keeps its interval.
+  const spread = headlineFigure(
+    trials('s', [
+      [1414, 1682],
+      [2000, 2378],
+      [2828, 3363],
+    ]),
+    's',
+    'w',
+  )!;
+  assert.deepEqual(rerunRange(spread, 0.19, ratio), { low: 1414, high: 3363 });
+  const none = headlineFigure(
+    trials('n', [
+      [null, 50],
+      [null, 50],
+      [null, 50],
+    ]),
+    'n',
+    'w',
+  )!;
+  assert.deepEqual(rerunRange(none, 0.19, ratio), { low: 0, high: 50 });
 });
