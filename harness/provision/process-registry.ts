@@ -32,6 +32,8 @@ let handlersInstalled = false;
 let stopping: Promise<void> | undefined;
 /** The signal that asked this process to stop, once one did: from then on a run starts nothing new. */
 let stopSignal: NodeJS.Signals | undefined;
+/** Stops of processes registered after the signal (a start under way when it came): the exit waits for them too. */
+const lateStops = new Set<Promise<void>>();
 /** How long the graceful stop of everything may take before the exit hook kills what is left (Cassandra's grace is 30 s). */
 export const STOP_DEADLINE_MS = 60_000;
 
@@ -89,7 +91,14 @@ function onSignal(signal: NodeJS.Signals): void {
     console.error(`[storebench] still stopping after ${STOP_DEADLINE_MS / 1000} s: killing what is left`);
     process.exit(stopStatus(signal));
   }, STOP_DEADLINE_MS).unref();
-  void stopAllOwned().finally(() => process.exit(stopStatus(signal)));
+  void stopAllOwned()
+    .then(settleLateStops)
+    .finally(() => process.exit(stopStatus(signal)));
+}
+
+/** Waits until every stop begun by a registration during the stop has ended (one may begin while waiting). */
+async function settleLateStops(): Promise<void> {
+  while (lateStops.size > 0) await Promise.allSettled([...lateStops]);
 }
 
 /** Last resort on exit: no time for graceful stops, so SIGKILL and remove dirs synchronously. */
@@ -125,8 +134,15 @@ function installHandlers(): void {
 export function registerOwned(entry: Owned): () => void {
   installHandlers();
   owned.add(entry);
-  // Started while the run stops (a start already under way when the signal came): stopped at once too.
-  if (stopSignal) void entry.stop().catch(() => undefined);
+  // Started while the run stops (a start already under way when the signal came): stopped at once too, and the
+  // exit waits for that stop as for the others (else the exit hook would SIGKILL it mid-way).
+  if (stopSignal) {
+    const late: Promise<void> = entry
+      .stop()
+      .catch(() => undefined)
+      .finally(() => lateStops.delete(late));
+    lateStops.add(late);
+  }
   return () => {
     owned.delete(entry);
   };

@@ -18,5 +18,21 @@ try {
 } catch (error) {
   console.log(JSON.stringify({ stopped: error instanceof RunStopped ? error.signal : String(error) }));
 }
+// `late`: a server whose start was under way when the signal came registers now; its stop takes a while (a JVM
+// draining), and the exit must wait for it rather than SIGKILL it.
+if (process.argv.includes('late')) {
+  const late = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
+  const latePid = late.pid!;
+  console.log(JSON.stringify({ latePid }));
+  registerOwned({
+    pid: latePid,
+    dirs: [],
+    stop: async () => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await terminate(latePid, 20_000, late);
+      console.log(JSON.stringify({ lateStopped: late.signalCode }));
+    },
+  });
+}
 // The registry exits once the owned process is stopped; keep the event loop alive until it does.
 setInterval(() => undefined, 1_000);
