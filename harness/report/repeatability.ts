@@ -473,7 +473,7 @@ export function repeatabilitySummary(a: RepeatabilityAnalysis): string {
       : a.pooledP < 0.05
         ? ` Whole runs moved the figures further than their trials vary within a run (permutation test over all rows, ${pText(a.pooledP)}): one run's intervals understate how far a rerun can land.`
         : ` Whole runs moved the figures no further than their trials vary within a run would explain (permutation test over all rows, ${pText(a.pooledP)}).`;
-  return `${verdicts} ${figures}${rerun}${expected}${between}`;
+  return `${verdicts} ${figures}${expected}${rerun}${between}`;
 }
 
 function repeatabilityBlocks(a: RepeatabilityAnalysis, outDir: string): Block[] {
