@@ -271,7 +271,7 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
   const commonTarget = pickCommonTarget([...byBackend.values()]);
   const trials = trialRecords(run);
   const floor = noiseFloor(run);
-  const gridRatio = 1 + (run.scenario.resolution ?? DEFAULT_GRID.ratio - 1);
+  const grid = { anchor: DEFAULT_GRID.anchor, ratio: 1 + (run.scenario.resolution ?? DEFAULT_GRID.ratio - 1) };
   const rows = backends.map((backend): BackendRow => {
     const own = byBackend.get(backend) ?? [];
     const summaries = run.summary.filter((s) => s.backend === backend && s.workload === workload);
@@ -292,7 +292,7 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
       steps: own,
       sustainable,
       figure,
-      rerun: figure ? rerunRange(figure, floor.fraction, gridRatio) : null,
+      rerun: figure ? rerunRange(figure, floor.fraction, grid) : null,
       p99AtCommonMs: atCommon.length > 0 ? median(atCommon.map((s) => s.latencyMs.p99)) : null,
       errors: ladderErrors(own),
       invalidSteps: own.filter((s) => !s.valid),

@@ -100,15 +100,23 @@ export const RERUN_RANGE_METHOD =
  * even when nothing moved: three-trial intervals left 2-3.5 of 48 pairs outside when runs were
  * reassigned at random (twelfth round). The noise floor says how far apart the medians of one system
  * fell in this run (the A/A pair, at least one grid step), so the range reaches that far either side of
- * the median, in whole steps of the grid (`gridRatio` between neighbours), so for a median on the grid its
- * ends are rates the search tries. It cannot see what moves a whole run (the machine's speed that hour): `report --repeat` counts
+ * the median, in whole steps of the grid (`anchor` × `ratio`^k), so for a median on the grid its ends are
+ * rates the search tries. It cannot see what moves a whole run (the machine's speed that hour): `report --repeat` counts
  * how often other runs' medians fell outside it.
  */
-export function rerunRange(figure: HeadlineFigure, noiseFloor: number, gridRatio: number): RerunRange {
+export function rerunRange(
+  figure: HeadlineFigure,
+  noiseFloor: number,
+  grid: { anchor: number; ratio: number },
+): RerunRange {
   if (figure.median === null) return { low: 0, high: figure.high };
+  const steps = (x: number) => Math.log(x) / Math.log(grid.ratio);
   // A floor measured as a difference of grid rates is a whole number of steps up to rounding (19% vs 18.92%).
-  const span = Math.max(1, Math.ceil(Math.log(1 + noiseFloor) / Math.log(gridRatio) - 0.05));
-  const at = (steps: number) => Math.round(figure.median! * gridRatio ** steps);
+  const span = Math.max(1, Math.ceil(steps(1 + noiseFloor) - 0.05));
+  // A median on the grid is a rounded grid rate (595 for 594.6): its neighbours are taken from the grid, not from it.
+  const k = steps(figure.median / grid.anchor);
+  const onGrid = Math.abs(k - Math.round(k)) < 0.05 ? Math.round(k) : k;
+  const at = (step: number) => Math.round(grid.anchor * grid.ratio ** (onGrid + step));
   return { low: Math.min(figure.low, at(-span)), high: Math.max(figure.high, at(span)) };
 }
 

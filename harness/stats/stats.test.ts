@@ -190,7 +190,7 @@ test('roundTo rounds to the stated decimals', () => {
 });
 
 test("a figure's rerun range: its interval, widened to one noise floor either side of the median in whole grid steps", () => {
-  const ratio = 1.1892;
+  const grid = { anchor: 1000, ratio: 2 ** 0.25 };
   // Round 14 run 3, postgres usages: three trials at 2,000, each failing 2,378.
   const agreed = headlineFigure(
     trials('p', [
@@ -201,10 +201,10 @@ test("a figure's rerun range: its interval, widened to one noise floor either si
     'p',
     'w',
   )!;
-  assert.deepEqual(rerunRange(agreed, 0.19, ratio), { low: 1682, high: 2378 }, 'one step below the median');
-  assert.deepEqual(rerunRange(agreed, 0.414, ratio), { low: 1414, high: 2828 }, 'a two-step floor reaches two steps');
-  assert.deepEqual(rerunRange(agreed, 0.05, ratio), { low: 1682, high: 2378 }, 'never less than one grid step');
-  assert.deepEqual(rerunRange(agreed, 0.25, ratio), { low: 1414, high: 2828 }, 'a floor between steps rounds up');
+  assert.deepEqual(rerunRange(agreed, 0.19, grid), { low: 1682, high: 2378 }, 'one step below the median');
+  assert.deepEqual(rerunRange(agreed, 0.414, grid), { low: 1414, high: 2828 }, 'a two-step floor reaches two steps');
+  assert.deepEqual(rerunRange(agreed, 0.05, grid), { low: 1682, high: 2378 }, 'never less than one grid step');
+  assert.deepEqual(rerunRange(agreed, 0.25, grid), { low: 1414, high: 2828 }, 'a floor between steps rounds up');
   // A spread of trials wider than the floor keeps its interval.
   const spread = headlineFigure(
     trials('s', [
@@ -215,7 +215,7 @@ test("a figure's rerun range: its interval, widened to one noise floor either si
     's',
     'w',
   )!;
-  assert.deepEqual(rerunRange(spread, 0.19, ratio), { low: 1414, high: 3363 });
+  assert.deepEqual(rerunRange(spread, 0.19, grid), { low: 1414, high: 3363 });
   const none = headlineFigure(
     trials('n', [
       [null, 50],
@@ -225,5 +225,5 @@ test("a figure's rerun range: its interval, widened to one noise floor either si
     'n',
     'w',
   )!;
-  assert.deepEqual(rerunRange(none, 0.19, ratio), { low: 0, high: 50 });
+  assert.deepEqual(rerunRange(none, 0.19, grid), { low: 0, high: 50 });
 });
