@@ -97,12 +97,12 @@ export const RERUN_RANGE_METHOD =
  * Where the median of the same figure is expected to fall when the run is repeated. The trials'
  * interval holds what moves within a run, but a run whose three trials agree gets an interval one grid
  * step wide with its median at the bottom, and another run's median one step lower falls outside it
- * even when nothing moved: three-trial intervals left 2-3.5 of 48 pairs outside when runs were
- * reassigned at random (twelfth round). The noise floor says how far apart the medians of one system
+ * even when nothing moved: three-trial intervals left 3.5-4.6 of 48 pairs outside when the trials of a
+ * round were reassigned to its runs at random (rounds 12, 14, 15). The noise floor says how far apart the medians of one system
  * fell in this run (the A/A pair, at least one grid step), so the range reaches that far either side of
  * the median, in whole steps of the grid (`anchor` × `ratio`^k), so for a median on the grid its ends are
- * rates the search tries. It cannot see what moves a whole run (the machine's speed that hour): `report --repeat` counts
- * how often other runs' medians fell outside it.
+ * rates the search tries. It cannot see a whole run moving further than its own A/A pair did (the machine's
+ * speed that hour): `report --repeat` counts how often other runs' medians fell outside it.
  */
 export function rerunRange(
   figure: HeadlineFigure,
