@@ -15,7 +15,7 @@ export interface RateGrid {
 export const DEFAULT_GRID: RateGrid = { anchor: 1000, ratio: 2 ** 0.25, min: 50, max: 64_000 };
 
 /** The grid point of index k (k = 0 is the anchor). */
-export function gridRate(grid: RateGrid, k: number): number {
+export function gridRate(grid: Pick<RateGrid, 'anchor' | 'ratio'>, k: number): number {
   return Math.round(grid.anchor * grid.ratio ** k);
 }
 

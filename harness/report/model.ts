@@ -1,4 +1,4 @@
-import { DEFAULT_GRID, sustainableThroughput } from '../load/index.ts';
+import { DEFAULT_GRID, sustainableThroughput, type RateGrid } from '../load/index.ts';
 import type {
   DatasetRecord,
   RunResult,
@@ -263,6 +263,11 @@ export function standInOf(run: ReportRun, backend: string): string | null {
 
 const CALIBRATION = / \((A\/A twin|\+cost)\)$/;
 
+/** The rate grid a run searched on: the default grid with the run's resolution (runs before it had none). */
+export function gridOf(scenario: ReportRun['scenario']): RateGrid {
+  return { ...DEFAULT_GRID, ratio: 1 + (scenario.resolution ?? DEFAULT_GRID.ratio - 1) };
+}
+
 function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
   const steps = run.steps.filter((s) => s.workload === workload);
   const kind = steps[0]?.kind ?? run.scenario.stepKind;
@@ -271,7 +276,7 @@ function buildWorkload(run: ReportRun, workload: string): WorkloadReport {
   const commonTarget = pickCommonTarget([...byBackend.values()]);
   const trials = trialRecords(run);
   const floor = noiseFloor(run);
-  const grid = { anchor: DEFAULT_GRID.anchor, ratio: 1 + (run.scenario.resolution ?? DEFAULT_GRID.ratio - 1) };
+  const grid = gridOf(run.scenario);
   const rows = backends.map((backend): BackendRow => {
     const own = byBackend.get(backend) ?? [];
     const summaries = run.summary.filter((s) => s.backend === backend && s.workload === workload);

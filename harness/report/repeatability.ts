@@ -668,10 +668,7 @@ export function speedParagraph(a: RepeatabilityAnalysis): string | null {
 function moves(a: RepeatabilityAnalysis): string {
   return a.runs
     .slice(1)
-    .map((r, k) => {
-      const m = Math.round(r.predictedMove ?? 0);
-      return `run ${k + 2} ${m > 0 ? '−' : m < 0 ? '+' : '±'}${Math.abs(m)}`;
-    })
+    .map((r, k) => `run ${k + 2} ${signedSteps(-Math.round(r.predictedMove ?? 0), 0)}`)
     .join(', ');
 }
 
@@ -694,9 +691,10 @@ function stepsText(steps: number): string {
   return steps === 1 ? 'one grid step' : `${steps} grid steps`;
 }
 
-function signedSteps(steps: number): string {
-  const r = Math.round(steps * 100) / 100;
-  return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${Math.abs(r).toFixed(2)}`;
+/** Grid steps with their sign, `+0.41`, `−1`, `±0.00` (`decimals` places). */
+function signedSteps(steps: number, decimals = 2): string {
+  const r = roundTo(steps, decimals);
+  return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${Math.abs(r).toFixed(decimals)}`;
 }
 
 function pText(p: number): string {

@@ -1,5 +1,5 @@
 import { seededRandom, type RandomSource } from '../../core/workloads/index.ts';
-import { DEFAULT_GRID, gridResolution, simulateSearch, type RateGrid, type SearchStep } from '../load/index.ts';
+import { gridResolution, simulateSearch, type RateGrid, type SearchStep } from '../load/index.ts';
 import type { StepResult, TrialRecord } from '../results/index.ts';
 import {
   compareFigures,
@@ -9,7 +9,7 @@ import {
   spreadOf,
   type HeadlineFigure,
 } from '../stats/index.ts';
-import { quietLeadTies, verdictText, type MajorGcBound, type ReportRun, type WorkloadReport } from './model.ts';
+import { gridOf, quietLeadTies, verdictText, type MajorGcBound, type ReportRun, type WorkloadReport } from './model.ts';
 
 /**
  * How likely a step at an offered rate is to meet the SLO, fitted to the steps of one row:
@@ -98,7 +98,7 @@ export function rerunChecks(
   const reruns = options.reruns ?? 1000;
   const random = seededRandom(options.seed ?? 1);
   const search: SearchShape = {
-    grid: { ...DEFAULT_GRID, ratio: 1 + (scenario.resolution ?? DEFAULT_GRID.ratio - 1) },
+    grid: gridOf(scenario),
     start: scenario.searchStartRps ?? 1000,
     maxSteps: scenario.maxSearchSteps ?? 14,
     trials: scenario.trials ?? 1,

@@ -1,4 +1,5 @@
 import type { TrialRecord } from '../results/index.ts';
+import { gridRate, type RateGrid } from '../load/search.ts';
 
 /**
  * A headline figure: the median of a (backend, workload)'s trials with an interval from order
@@ -107,7 +108,7 @@ export const RERUN_RANGE_METHOD =
 export function rerunRange(
   figure: HeadlineFigure,
   noiseFloor: number,
-  grid: { anchor: number; ratio: number },
+  grid: Pick<RateGrid, 'anchor' | 'ratio'>,
 ): RerunRange {
   if (figure.median === null) return { low: 0, high: figure.high };
   const steps = (x: number) => Math.log(x) / Math.log(grid.ratio);
@@ -116,7 +117,7 @@ export function rerunRange(
   // A median on the grid is a rounded grid rate (595 for 594.6): its neighbours are taken from the grid, not from it.
   const k = steps(figure.median / grid.anchor);
   const onGrid = Math.abs(k - Math.round(k)) < 0.05 ? Math.round(k) : k;
-  const at = (step: number) => Math.round(grid.anchor * grid.ratio ** (onGrid + step));
+  const at = (step: number) => gridRate(grid, onGrid + step);
   return { low: Math.min(figure.low, at(-span)), high: Math.max(figure.high, at(span)) };
 }
 
